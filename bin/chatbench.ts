@@ -1,0 +1,55 @@
+#!/usr/bin/env node
+// chatbench: serve | run | report. Each command lives in cli/; this file only dispatches and
+// turns errors into a clear message and a non-zero exit.
+import { ScenarioError } from '../loadgen/scenario/parse.js';
+import { TargetUnreachableError } from '../loadgen/run.js';
+import { serverHelp } from '../server/cli-options.js';
+
+const USAGE = `chatbench — load-testing and benchmarking harness for WebSocket chat servers
+
+usage:
+  chatbench serve [options]                 run the reference chat server
+  chatbench run SCENARIO.yaml [options]     run a scenario; writes result.json and report.html
+      --variant NAME        server variant to start (default: the scenario's)
+      --target ws://H:P     test a running server instead of starting one
+      --out DIR             where to write the run (default reports/runs/<time>-<scenario>-<variant>)
+      --json                print the result JSON on stdout
+      --clients N --duration D --rate R    override the scenario
+  chatbench report RESULT.json [...] [--out FILE]   HTML report of one run or a comparison
+
+serve options:
+${serverHelp()}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'serve':
+      return (await import('../cli/serve.js')).serve(args);
+    case 'run':
+      return (await import('../cli/run.js')).run(args);
+    case 'report':
+      return (await import('../cli/report.js')).report(args);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`chatbench: unknown command ${command}\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ScenarioError || err instanceof TargetUnreachableError) console.error(err.message);
+    else if (err instanceof Error) console.error(`chatbench: ${err.message}`);
+    else console.error('chatbench:', err);
+    process.exitCode = err instanceof ScenarioError ? 2 : 1;
+  },
+);

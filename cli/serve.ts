@@ -1,0 +1,21 @@
+// `chatbench serve`: run a chat server until SIGTERM/SIGINT.
+import { DEV_SECRET } from '../protocol/token.js';
+import { makeConfig } from '../server/config.js';
+import { parseServerArgs } from '../server/cli-options.js';
+import { startServer } from '../server/variants/index.js';
+
+export async function serve(args: string[]): Promise<number> {
+  const config = makeConfig(parseServerArgs(args));
+  if (config.secret === DEV_SECRET) console.error('chatbench serve: using the DEVELOPMENT secret; set --secret or CHATBENCH_SECRET for anything real');
+  if (config.injectLatencyMs > 0) console.error(`chatbench serve: FAULT INJECTION ON — every delivery delayed by ${config.injectLatencyMs} ms`);
+  const server = await startServer(config);
+  console.log(`chatbench serve: ${config.variant} listening on http://${config.host}:${server.port} (ws://${config.host}:${server.port}/)`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+  await server.close();
+  console.log('chatbench serve: stopped');
+  return 0;
+}

@@ -1,0 +1,12 @@
+// What a virtual user needs from the generator process that owns it: one object per process.
+import type { ConnectTarget } from './ws-connection.js';
+import type { Recorder } from '../recorder.js';
+import type { VirtualUser } from './virtual-user.js';
+
+export interface GeneratorContext {
+  readonly rec: Recorder;
+  readonly bodyJson: string;
+  target(vu: VirtualUser): ConnectTarget;
+  startSending(vu: VirtualUser): void;
+  ended(vu: VirtualUser, code: number, error?: Error): void;
+}

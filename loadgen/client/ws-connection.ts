@@ -1,0 +1,208 @@
+// A lean WebSocket client over net.Socket for the load generator: handshake, frame parsing and
+// masked sends, nothing else. Holding tens of thousands of these must cost a few KiB each, so
+// there are no closures per connection: socket listeners are module functions that reach the
+// connection through the socket, and subclasses receive frames as byte ranges (no string copy).
+//
+// Outgoing frames use an all-zero masking key. RFC 6455 asks clients for unpredictable keys to
+// protect caching intermediaries; a load generator on loopback has none, and a zero key makes
+// masking a no-op (ws offers `generateMask` for the same reason).
+import { createHash, randomBytes } from 'node:crypto';
+import { connect, type Socket } from 'node:net';
+
+const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+const HEADER_END = Buffer.from('\r\n\r\n');
+const kOwner = Symbol('chatbench.conn');
+type OwnedSocket = Socket & { [kOwner]?: WsConnection };
+
+export const WsState = { Idle: 0, Connecting: 1, Open: 2, Closed: 3 } as const;
+export type WsState = (typeof WsState)[keyof typeof WsState];
+
+export interface ConnectTarget {
+  host: string;
+  port: number;
+  path: string;
+  localAddress?: string;
+  headers?: string; // extra raw header lines, each ending in \r\n
+}
+
+export abstract class WsConnection {
+  state: WsState = WsState.Idle;
+  protected socket: OwnedSocket | undefined;
+  private pending: Buffer | undefined; // bytes not yet parsed
+  private key = '';
+  private fragments: Buffer[] | undefined;
+
+  /** The upgrade completed. */
+  protected abstract opened(): void;
+  /** A complete text frame, as bytes [start, end) of buf. */
+  protected abstract text(buf: Buffer, start: number, end: number): void;
+  /** The connection ended (code 1006 when no close frame was received). */
+  protected abstract ended(code: number, error?: Error): void;
+
+  connect(t: ConnectTarget): void {
+    this.state = WsState.Connecting;
+    this.key = randomBytes(16).toString('base64');
+    const socket = connect({ host: t.host, port: t.port, localAddress: t.localAddress, noDelay: true }) as OwnedSocket;
+    socket[kOwner] = this;
+    this.socket = socket;
+    socket.on('connect', onConnect);
+    socket.on('data', onData);
+    socket.on('error', onError);
+    socket.on('close', onClose);
+    socket.write(
+      `GET ${t.path} HTTP/1.1\r\nHost: ${t.host}:${t.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+        `Sec-WebSocket-Key: ${this.key}\r\nSec-WebSocket-Version: 13\r\n${t.headers ?? ''}\r\n`,
+    );
+  }
+
+  /** Send one text frame; `byteLength` may be given when known (ASCII payloads). */
+  sendText(payload: string, byteLength = Buffer.byteLength(payload)): boolean {
+    if (this.state !== WsState.Open) return false;
+    const head = byteLength < 126 ? 6 : byteLength < 65_536 ? 8 : 14;
+    const frame = Buffer.allocUnsafe(head + byteLength);
+    frame[0] = 0x81;
+    if (byteLength < 126) frame[1] = 0x80 | byteLength;
+    else if (byteLength < 65_536) {
+      frame[1] = 0x80 | 126;
+      frame.writeUInt16BE(byteLength, 2);
+    } else {
+      frame[1] = 0x80 | 127;
+      frame.writeUInt32BE(0, 2);
+      frame.writeUInt32BE(byteLength, 6);
+    }
+    frame.writeUInt32BE(0, head - 4); // zero masking key
+    frame.write(payload, head, 'utf8');
+    this.socket!.write(frame);
+    return true;
+  }
+
+  /** Start the closing handshake (or drop the socket if it never opened). */
+  close(code = 1000): void {
+    if (this.state === WsState.Open) {
+      const frame = Buffer.from([0x88, 0x82, 0, 0, 0, 0, code >> 8, code & 0xff]);
+      this.socket!.end(frame);
+    } else this.socket?.destroy();
+  }
+
+  /** Drop the TCP connection with no closing handshake. */
+  destroy(): void {
+    this.socket?.destroy();
+  }
+
+  /** Stop/start reading from the socket (slow consumers). */
+  pauseReading(): void {
+    this.socket?.pause();
+  }
+  resumeReading(): void {
+    this.socket?.resume();
+  }
+
+  // ---- byte handling ----
+
+  /** @internal */ onBytes(chunk: Buffer): void {
+    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.pending = undefined;
+    if (this.state === WsState.Connecting) {
+      const end = buf.indexOf(HEADER_END);
+      if (end < 0) {
+        this.pending = buf;
+        return;
+      }
+      if (!this.handshakeOk(buf.toString('latin1', 0, end))) return;
+      this.state = WsState.Open;
+      this.opened();
+      buf = buf.subarray(end + 4);
+    }
+    let off = 0;
+    while (this.state === WsState.Open && buf.length - off >= 2) {
+      const b0 = buf[off]!;
+      let len = buf[off + 1]! & 0x7f;
+      let head = 2;
+      if (len === 126) {
+        if (buf.length - off < 4) break;
+        len = buf.readUInt16BE(off + 2);
+        head = 4;
+      } else if (len === 127) {
+        if (buf.length - off < 10) break;
+        len = buf.readUInt32BE(off + 2) * 2 ** 32 + buf.readUInt32BE(off + 6);
+        head = 10;
+      }
+      if (buf.length - off < head + len) break;
+      this.frame(b0, buf, off + head, off + head + len);
+      off += head + len;
+    }
+    if (off < buf.length && this.state === WsState.Open) this.pending = buf.subarray(off);
+  }
+
+  private frame(b0: number, buf: Buffer, start: number, end: number): void {
+    const fin = (b0 & 0x80) !== 0;
+    const opcode = b0 & 0x0f;
+    if (opcode === 0x1 && fin) return this.text(buf, start, end);
+    if (opcode === 0x1 || opcode === 0x0) {
+      // fragmented text: rare from chat servers, supported for correctness
+      (this.fragments ??= []).push(Buffer.from(buf.subarray(start, end)));
+      if (fin) {
+        const whole = Buffer.concat(this.fragments);
+        this.fragments = undefined;
+        this.text(whole, 0, whole.length);
+      }
+      return;
+    }
+    if (opcode === 0x9) return this.pong(buf.subarray(start, end));
+    if (opcode === 0x8) {
+      const code = end - start >= 2 ? buf.readUInt16BE(start) : 1005;
+      this.finish(code);
+      this.socket!.end(Buffer.from([0x88, 0x82, 0, 0, 0, 0, code >> 8, code & 0xff]));
+    }
+    // binary (0x2) and pong (0xA) frames are ignored
+  }
+
+  private pong(payload: Buffer): void {
+    const frame = Buffer.allocUnsafe(6 + payload.length);
+    frame[0] = 0x8a;
+    frame[1] = 0x80 | payload.length;
+    frame.writeUInt32BE(0, 2);
+    payload.copy(frame, 6);
+    this.socket!.write(frame);
+  }
+
+  private handshakeOk(head: string): boolean {
+    const status = head.slice(0, head.indexOf('\r\n'));
+    if (!/^HTTP\/1\.1 101/.test(status)) {
+      this.finish(1006, new Error(`upgrade refused: ${status}`));
+      this.socket!.destroy();
+      return false;
+    }
+    const accept = /\r\nsec-websocket-accept:\s*(\S+)/i.exec(head)?.[1];
+    const expected = createHash('sha1').update(this.key + GUID).digest('base64');
+    if (accept !== expected) {
+      this.finish(1006, new Error('upgrade response has a wrong Sec-WebSocket-Accept'));
+      this.socket!.destroy();
+      return false;
+    }
+    return true;
+  }
+
+  /** @internal */ finish(code: number, error?: Error): void {
+    if (this.state === WsState.Closed) return;
+    this.state = WsState.Closed;
+    this.pending = undefined;
+    this.ended(code, error);
+  }
+}
+
+function owner(s: Socket): WsConnection {
+  return (s as OwnedSocket)[kOwner]!;
+}
+function onConnect(this: Socket): void {
+  // nothing: the upgrade request was already queued
+}
+function onData(this: Socket, chunk: Buffer): void {
+  owner(this).onBytes(chunk);
+}
+function onError(this: Socket, err: Error): void {
+  owner(this).finish(1006, err);
+}
+function onClose(this: Socket): void {
+  owner(this).finish(1006);
+}

@@ -1,0 +1,98 @@
+// Runs generator processes for a plan and gathers what they report: per-second ticks merged by
+// second, histograms merged from their encodings, totals summed. Owns no clients itself.
+import { fork, type ChildProcess } from 'node:child_process';
+import { monoUs } from './clock.js';
+import { dist } from './paths.js';
+import type { FinalCounts, FromWorker, ToWorker, WorkerPlan } from './worker/messages.js';
+
+export interface SecondAggregate {
+  sec: number;
+  connected: number;
+  connecting: number;
+  sent: number;
+  acked: number;
+  delivered: number;
+  errors: number;
+  e2e: string[];
+  cpuUs: number;
+  cpuMaxUs: number; // the busiest generator process
+  loopDelayP99Ms: number; // worst process
+  reports: number;
+}
+
+export interface GeneratorOutcome {
+  t0Us: number;
+  seconds: Map<number, SecondAggregate>;
+  finals: { hist: Extract<FromWorker, { type: 'final' }>['hist']; counts: FinalCounts }[];
+}
+
+export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAggregate) => void): Promise<GeneratorOutcome> {
+  const entry = dist('loadgen/worker/main.js');
+  const children = plans.map(() => fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const seconds = new Map<number, SecondAggregate>();
+  const finals: GeneratorOutcome['finals'] = [];
+  const roomMax: Record<string, number> = {};
+  let ready = 0;
+  let drained = 0;
+  let t0Us = 0;
+
+  const done = new Promise<void>((resolve, reject) => {
+    const fail = (why: string) => {
+      for (const c of children) c.kill('SIGKILL');
+      reject(new Error(why));
+    };
+    children.forEach((child, i) => {
+      child.on('exit', (code) => {
+        if (finals.length < children.length && code !== 0) fail(`generator process ${i} exited with code ${code} before finishing`);
+      });
+      child.on('message', (m: FromWorker) => {
+        switch (m.type) {
+          case 'ready':
+            if (++ready === children.length) {
+              t0Us = monoUs() + 100_000;
+              for (const c of children) send(c, { type: 'start', t0Us });
+            }
+            return;
+          case 'tick': {
+            const s = seconds.get(m.sec) ?? newSecond(m.sec);
+            seconds.set(m.sec, s);
+            s.connected += m.connected;
+            s.connecting += m.connecting;
+            s.sent += m.sent;
+            s.acked += m.acked;
+            s.delivered += m.delivered;
+            s.errors += m.errors;
+            s.e2e.push(m.e2e);
+            s.cpuUs += m.cpuUs;
+            s.cpuMaxUs = Math.max(s.cpuMaxUs, m.cpuUs);
+            s.loopDelayP99Ms = Math.max(s.loopDelayP99Ms, m.loopDelayP99Ms);
+            if (++s.reports === children.length) onSecond(s);
+            return;
+          }
+          case 'drained':
+            for (const [room, seq] of Object.entries(m.roomMax)) roomMax[room] = Math.max(roomMax[room] ?? 0, seq);
+            if (++drained === children.length) for (const c of children) send(c, { type: 'finalize', roomMax });
+            return;
+          case 'final':
+            finals.push({ hist: m.hist, counts: m.counts });
+            if (finals.length === children.length) resolve();
+            return;
+          case 'fatal':
+            return fail(`generator process ${i} failed: ${m.message}`);
+        }
+      });
+    });
+  });
+  children.forEach((c, i) => send(c, { type: 'plan', plan: plans[i]! }));
+  await done;
+  await Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r)))));
+  return { t0Us, seconds, finals };
+}
+
+function send(child: ChildProcess, m: ToWorker): void {
+  child.send(m);
+}
+
+function newSecond(sec: number): SecondAggregate {
+  return { sec, connected: 0, connecting: 0, sent: 0, acked: 0, delivered: 0, errors: 0, e2e: [], cpuUs: 0, cpuMaxUs: 0, loopDelayP99Ms: 0, reports: 0 };
+}

@@ -1,0 +1,177 @@
+// Turns what the generators and the server probe saw into a result (reports/schema.ts).
+import { cpus, totalmem } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import type { Result, SeriesRow } from '../reports/schema.js';
+import { SCHEMA_VERSION } from '../reports/schema.js';
+import type { GeneratorOutcome } from './coordinator.js';
+import { mergeEncoded, summarize } from './histogram.js';
+import type { ServerSample } from './probe/server-probe.js';
+import type { Scenario } from './scenario/schema.js';
+import { slope } from './stats.js';
+import { evaluateThresholds } from './thresholds.js';
+import { packageRoot } from './paths.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const LOOP_DELAY_SATURATED_MS = 50;
+export const CPU_SATURATED_FRACTION = 0.9;
+
+export interface BuildInput {
+  scenario: Scenario;
+  scenarioFile?: string;
+  variant: string;
+  target: string;
+  startedAt: Date;
+  wallSec: number;
+  outcome: GeneratorOutcome;
+  samples: ServerSample[];
+  serverPid?: number;
+  processes: number;
+}
+
+export function buildResult(i: BuildInput): Result {
+  const { outcome, scenario } = i;
+  const c = sumCounts(outcome.finals.map((f) => f.counts));
+  const hist = (key: 'e2e' | 'e2eUncorrected' | 'ack' | 'connect') => summarize(mergeEncoded(outcome.finals.map((f) => f.hist[key])));
+  const series = buildSeries(outcome, i.samples);
+  const holdFrom = Math.ceil(scenario.rampUp / 1000);
+  const holdTo = holdFrom + Math.floor(scenario.duration / 1000);
+  const hold = series.filter((r) => r.t >= holdFrom && r.t < holdTo);
+  const mean = (rows: SeriesRow[], key: 'sent' | 'delivered') => (rows.length ? rows.reduce((a, r) => a + r[key], 0) / rows.length : 0);
+  const server = serverFigures(i.samples, outcome.t0Us, scenario, c.delivered);
+  const saturationReasons = saturation(outcome, c);
+  const result: Result = {
+    schemaVersion: SCHEMA_VERSION,
+    tool: { name: 'chatbench', version: toolVersion() },
+    scenario: { name: scenario.name, ...(i.scenarioFile ? { file: i.scenarioFile } : {}), config: scenario as unknown as Record<string, unknown> },
+    variant: i.variant,
+    target: i.target,
+    startedAt: i.startedAt.toISOString(),
+    durationSec: round(i.wallSec, 3),
+    env: environment(),
+    connections: { target: scenario.clients, peak: c.peakConnected, failed: c.connectFailed, retries: c.connectRetries },
+    messages: { sent: c.sent, acked: c.acked, delivered: c.delivered, expected: c.expected, lost: c.lost, duplicated: c.duplicated, reordered: c.reordered },
+    latencyMs: { e2e: hist('e2e'), e2eUncorrected: hist('e2eUncorrected'), ack: hist('ack'), connect: hist('connect') },
+    throughput: { sentPerSec: round(mean(hold, 'sent'), 1), deliveredPerSec: round(mean(hold, 'delivered'), 1) },
+    server: { ...(i.serverPid ? { pid: i.serverPid } : {}), ...server },
+    generator: {
+      processes: i.processes,
+      cpuSeconds: round((c.cpuUserUs + c.cpuSystemUs) / 1e6, 3),
+      rssBytes: c.rssBytes,
+      loopDelayP99Ms: round(c.loopDelayP99Ms, 2),
+      loopDelayMaxMs: round(c.loopDelayMaxMs, 2),
+      saturated: saturationReasons.length > 0,
+      saturationReasons,
+    },
+    errors: c.errors,
+    closes: c.closes,
+    thresholds: [],
+    series,
+  };
+  result.thresholds = evaluateThresholds(scenario.thresholds, result);
+  return result;
+}
+
+type Counts = GeneratorOutcome['finals'][number]['counts'];
+
+function sumCounts(all: Counts[]): Counts {
+  const total = { ...all[0]!, errors: {}, closes: {} } as Counts;
+  for (const key of Object.keys(total) as (keyof Counts)[]) {
+    if (typeof total[key] === 'number') (total[key] as number) = 0;
+  }
+  for (const c of all) {
+    for (const key of Object.keys(c) as (keyof Counts)[]) {
+      const v = c[key];
+      if (typeof v !== 'number') continue;
+      if (key === 'loopDelayP99Ms' || key === 'loopDelayMaxMs') (total[key] as number) = Math.max(total[key] as number, v);
+      else (total[key] as number) += v;
+    }
+    for (const [k, n] of Object.entries(c.errors)) total.errors[k] = (total.errors[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(c.closes)) total.closes[k] = (total.closes[k] ?? 0) + n;
+  }
+  return total;
+}
+
+function buildSeries(outcome: GeneratorOutcome, samples: ServerSample[]): SeriesRow[] {
+  const rows: SeriesRow[] = [];
+  const bySec = new Map<number, ServerSample>();
+  for (const s of samples) bySec.set(Math.floor((s.atUs - outcome.t0Us) / 1e6), s);
+  const secs = [...outcome.seconds.keys()].filter((s) => s >= 0).sort((a, b) => a - b);
+  let prevCpu: number | null = null;
+  for (const sec of secs) {
+    const g = outcome.seconds.get(sec)!;
+    const e2e = mergeEncoded(g.e2e);
+    const s = bySec.get(sec) ?? bySec.get(sec + 1);
+    const cpu = s?.cpuSeconds ?? null;
+    rows.push({
+      t: sec,
+      connections: g.connected,
+      sent: g.sent,
+      delivered: g.delivered,
+      errors: g.errors,
+      e2eP50: e2e.totalCount ? e2e.getValueAtPercentile(50) / 1000 : null,
+      e2eP99: e2e.totalCount ? e2e.getValueAtPercentile(99) / 1000 : null,
+      serverRssBytes: s?.rssBytes ?? null,
+      serverHeapBytes: s?.heapBytes ?? null,
+      serverCpuPct: cpu !== null && prevCpu !== null ? round(Math.max(0, cpu - prevCpu) * 100, 1) : null,
+      serverLoopDelayP99Ms: s?.loopDelayP99Ms ?? null,
+      generatorCpuPct: round(g.cpuUs / 1e4, 1),
+      generatorLoopDelayP99Ms: round(g.loopDelayP99Ms, 2),
+    });
+    if (cpu !== null) prevCpu = cpu;
+  }
+  return rows;
+}
+
+function serverFigures(samples: ServerSample[], t0Us: number, scenario: Scenario, delivered: number): Omit<Result['server'], 'pid'> {
+  const known = samples.filter((s) => s.rssBytes !== null);
+  const peak = (key: 'rssBytes' | 'heapBytes') => (known.length ? Math.max(...known.map((s) => s[key] ?? 0)) : null);
+  const rampEndUs = t0Us + (scenario.rampUp + 1000) * 1e3;
+  const ramp = known.filter((s) => s.atUs >= t0Us && s.atUs <= rampEndUs && s.connections !== null);
+  const rss = slope(ramp.map((s) => ({ x: s.connections!, y: s.rssBytes! })));
+  const heap = slope(ramp.filter((s) => s.heapBytes !== null).map((s) => ({ x: s.connections!, y: s.heapBytes! })));
+  const cpuKnown = samples.filter((s) => s.cpuSeconds !== null);
+  const cpuSeconds = cpuKnown.length >= 2 ? cpuKnown.at(-1)!.cpuSeconds! - cpuKnown[0]!.cpuSeconds! : null;
+  return {
+    rssBytes: peak('rssBytes'),
+    heapUsedBytes: peak('heapBytes'),
+    cpuSeconds: cpuSeconds === null ? null : round(cpuSeconds, 3),
+    memoryPerConnection: rss !== null && heap !== null ? { rssBytes: Math.round(rss), heapBytes: Math.round(heap), samples: ramp.length } : null,
+    cpuMsPer1kDeliveries: cpuSeconds !== null && delivered > 0 ? round((cpuSeconds * 1000) / (delivered / 1000), 3) : null,
+  };
+}
+
+/** Reasons to distrust the run: the generator, not the server, may have been the bottleneck. */
+function saturation(outcome: GeneratorOutcome, c: Counts): string[] {
+  const reasons: string[] = [];
+  if (c.loopDelayP99Ms > LOOP_DELAY_SATURATED_MS) reasons.push(`generator event-loop delay p99 ${c.loopDelayP99Ms.toFixed(1)} ms > ${LOOP_DELAY_SATURATED_MS} ms`);
+  const busy = [...outcome.seconds.values()].filter((s) => s.cpuMaxUs > CPU_SATURATED_FRACTION * 1e6).length;
+  if (busy > 0) reasons.push(`a generator process used > ${CPU_SATURATED_FRACTION * 100}% of a core in ${busy} second(s)`);
+  return reasons;
+}
+
+function environment(): Result['env'] {
+  const env: Result['env'] = {
+    node: process.version,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    totalMemBytes: totalmem(),
+  };
+  try {
+    env.gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    // not a git checkout
+  }
+  return env;
+}
+
+function toolVersion(): string {
+  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}

@@ -1,0 +1,74 @@
+// Starts `chatbench serve` as a child process for runs without --target, waits for /healthz,
+// and stops it with SIGTERM afterwards.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { dist } from './paths.js';
+import { fetchText } from './probe/server-probe.js';
+
+export interface EmbeddedServer {
+  pid: number;
+  url: string; // http://host:port
+  wsUrl: string;
+  stop(): Promise<number | null>;
+}
+
+export async function startEmbeddedServer(variant: string, options: Record<string, string | number | boolean>, log: (line: string) => void): Promise<EmbeddedServer> {
+  const args = [dist('bin/chatbench.js'), 'serve', '--variant', variant, '--host', '127.0.0.1', '--port', '0'];
+  for (const [key, value] of Object.entries(options)) {
+    if (value === false) args.push(`--no-${key}`);
+    else if (value === true) args.push(`--${key}`);
+    else args.push(`--${key}`, String(value));
+  }
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+    stderr.push(d);
+    if (stderr.length > 50) stderr.shift();
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(line);
+      if (m) resolve(Number(m[1]));
+      else if (line.trim()) log(`server: ${line}`);
+    });
+    child.once('exit', (code) => reject(new Error(`embedded server exited with code ${code} before listening\n${stderr.join('')}`)));
+    setTimeout(() => reject(new Error('embedded server did not start within 15 s')), 15_000).unref();
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitHealthy(url, child);
+  return {
+    pid: child.pid!,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/`,
+    stop: () => stop(child),
+  };
+}
+
+export async function waitHealthy(url: string, child?: ChildProcess, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}`);
+    try {
+      await fetchText(`${url}/healthz`, 1000);
+      return;
+    } catch (err) {
+      last = err;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url}/healthz did not answer within ${timeoutMs} ms: ${(last as Error)?.message ?? ''}`);
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', (code) => {
+      clearTimeout(kill);
+      resolve(code);
+    });
+    child.kill('SIGTERM');
+  });
+}

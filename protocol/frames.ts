@@ -1,0 +1,191 @@
+// Wire protocol v1: frame types, validation of client frames, and the encoders both sides use.
+// Server frames are encoded with a fixed field order (`type` first, `body` last): readers may rely
+// on it for fast scanning (see protocol/scan.ts), and docs/protocol.md promises it.
+import { ErrorCode, ProtocolError } from './errors.js';
+
+export const PROTOCOL_VERSION = 1;
+
+export type MessageId = string | number;
+export type Timestamp = string | number;
+
+export type ClientFrame =
+  | { type: 'auth'; token: string }
+  | { type: 'join'; room: string; history?: number }
+  | { type: 'leave'; room: string }
+  | { type: 'say'; room: string; id: MessageId; body: string; ts?: Timestamp }
+  | { type: 'history'; room: string; limit: number; before?: number };
+
+export interface StoredMessage {
+  room: string;
+  from: string;
+  id: MessageId;
+  seq: number;
+  ts?: Timestamp;
+  body: string;
+}
+
+export type ServerFrame =
+  | { type: 'ready'; user: string; conn: string; protocol: number }
+  | { type: 'joined'; room: string; members: number; seq: number; history?: StoredMessage[] }
+  | { type: 'left'; room: string }
+  | ({ type: 'msg' } & StoredMessage)
+  | { type: 'ack'; id: MessageId; room: string; seq: number }
+  | { type: 'history'; room: string; messages: StoredMessage[] }
+  | { type: 'error'; code: ErrorCode; message: string; ref?: MessageId };
+
+export const ROOM_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const MAX_HISTORY_LIMIT = 500;
+
+// ---- decoding client frames (server side) ----
+
+/** Parse and validate one client text frame. Throws ProtocolError with a stable code. */
+export function parseClientFrame(text: string): ClientFrame {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new ProtocolError(ErrorCode.BAD_FRAME, 'frame is not valid JSON');
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ProtocolError(ErrorCode.BAD_FRAME, 'frame must be a JSON object');
+  }
+  const f = raw as Record<string, unknown>;
+  const ref = isId(f.id) ? f.id : undefined;
+  switch (f.type) {
+    case 'auth':
+      return { type: 'auth', token: str(f, 'token', 4096) };
+    case 'join': {
+      const history = f.history === undefined ? undefined : int(f, 'history', 0, MAX_HISTORY_LIMIT);
+      return history === undefined ? { type: 'join', room: room(f) } : { type: 'join', room: room(f), history };
+    }
+    case 'leave':
+      return { type: 'leave', room: room(f) };
+    case 'say': {
+      if (!isId(f.id)) throw new ProtocolError(ErrorCode.BAD_FIELD, '`id` must be a string of 1-64 chars or a non-negative integer');
+      if (typeof f.body !== 'string') throw new ProtocolError(ErrorCode.BAD_FIELD, '`body` must be a string', ref);
+      if (f.ts !== undefined && !isTs(f.ts)) {
+        throw new ProtocolError(ErrorCode.BAD_FIELD, '`ts` must be a finite number or a string of at most 64 chars', ref);
+      }
+      const frame: ClientFrame = { type: 'say', room: room(f, ref), id: f.id, body: f.body };
+      if (f.ts !== undefined) frame.ts = f.ts as Timestamp;
+      return frame;
+    }
+    case 'history': {
+      const before = f.before === undefined ? undefined : int(f, 'before', 1, Number.MAX_SAFE_INTEGER);
+      const frame: ClientFrame = { type: 'history', room: room(f), limit: int(f, 'limit', 1, MAX_HISTORY_LIMIT) };
+      if (before !== undefined) frame.before = before;
+      return frame;
+    }
+    case undefined:
+      throw new ProtocolError(ErrorCode.BAD_FRAME, 'frame has no `type`');
+    default:
+      throw new ProtocolError(ErrorCode.UNKNOWN_TYPE, `unknown frame type ${JSON.stringify(f.type).slice(0, 40)}`);
+  }
+}
+
+function str(f: Record<string, unknown>, key: string, max: number): string {
+  const v = f[key];
+  if (typeof v !== 'string' || v.length === 0 || v.length > max) {
+    throw new ProtocolError(ErrorCode.BAD_FIELD, `\`${key}\` must be a non-empty string of at most ${max} chars`);
+  }
+  return v;
+}
+
+function room(f: Record<string, unknown>, ref?: MessageId): string {
+  const v = f.room;
+  if (typeof v !== 'string' || !ROOM_PATTERN.test(v)) {
+    throw new ProtocolError(ErrorCode.BAD_FIELD, '`room` must match [A-Za-z0-9_.:-]{1,64}', ref);
+  }
+  return v;
+}
+
+function int(f: Record<string, unknown>, key: string, min: number, max: number): number {
+  const v = f[key];
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new ProtocolError(ErrorCode.BAD_FIELD, `\`${key}\` must be an integer from ${min} to ${max}`);
+  }
+  return v;
+}
+
+function isId(v: unknown): v is MessageId {
+  if (typeof v === 'number') return Number.isSafeInteger(v) && v >= 0;
+  return typeof v === 'string' && v.length > 0 && v.length <= 64;
+}
+
+function isTs(v: unknown): v is Timestamp {
+  return (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 64);
+}
+
+// ---- encoding server frames (fixed field order; `body` last) ----
+
+const q = JSON.stringify;
+
+export function encodeReady(user: string, conn: string): string {
+  return `{"type":"ready","user":${q(user)},"conn":${q(conn)},"protocol":${PROTOCOL_VERSION}}`;
+}
+
+export function encodeMsgFields(m: StoredMessage): string {
+  // room names are validated to need no escaping
+  const ts = m.ts === undefined ? '' : `,"ts":${q(m.ts)}`;
+  return `"room":"${m.room}","from":${q(m.from)},"id":${q(m.id)},"seq":${m.seq}${ts},"body":${q(m.body)}`;
+}
+
+export function encodeMsg(m: StoredMessage): string {
+  return `{"type":"msg",${encodeMsgFields(m)}}`;
+}
+
+function encodeList(messages: StoredMessage[]): string {
+  return `[${messages.map((m) => `{${encodeMsgFields(m)}}`).join(',')}]`;
+}
+
+export function encodeJoined(room: string, members: number, seq: number, history?: StoredMessage[]): string {
+  const h = history === undefined ? '' : `,"history":${encodeList(history)}`;
+  return `{"type":"joined","room":"${room}","members":${members},"seq":${seq}${h}}`;
+}
+
+export function encodeLeft(room: string): string {
+  return `{"type":"left","room":"${room}"}`;
+}
+
+export function encodeAck(id: MessageId, room: string, seq: number): string {
+  return `{"type":"ack","id":${q(id)},"room":"${room}","seq":${seq}}`;
+}
+
+export function encodeHistory(room: string, messages: StoredMessage[]): string {
+  return `{"type":"history","room":"${room}","messages":${encodeList(messages)}}`;
+}
+
+export function encodeError(code: ErrorCode, message: string, ref?: MessageId): string {
+  const r = ref === undefined ? '' : `,"ref":${q(ref)}`;
+  return `{"type":"error","code":"${code}","message":${q(message)}${r}}`;
+}
+
+// ---- encoding client frames (generator and tests) ----
+
+export function encodeAuth(token: string): string {
+  return `{"type":"auth","token":${q(token)}}`;
+}
+
+export function encodeJoin(room: string, history?: number): string {
+  return history === undefined ? `{"type":"join","room":"${room}"}` : `{"type":"join","room":"${room}","history":${history}}`;
+}
+
+export function encodeLeave(room: string): string {
+  return `{"type":"leave","room":"${room}"}`;
+}
+
+/** `body` must already be JSON-escaped-safe or is escaped here; ts is echoed by the server verbatim. */
+export function encodeSay(room: string, id: MessageId, body: string, ts?: Timestamp): string {
+  const t = ts === undefined ? '' : `,"ts":${q(ts)}`;
+  return `{"type":"say","room":"${room}","id":${q(id)}${t},"body":${q(body)}}`;
+}
+
+export function encodeHistoryRequest(room: string, limit: number, before?: number): string {
+  const b = before === undefined ? '' : `,"before":${before}`;
+  return `{"type":"history","room":"${room}","limit":${limit}${b}}`;
+}
+
+/** encodeSay for hot loops: a numeric id, a plain ts string and the body already JSON-encoded. */
+export function encodeSayRaw(room: string, id: number, ts: string, bodyJson: string): string {
+  return `{"type":"say","room":"${room}","id":${id},"ts":"${ts}","body":${bodyJson}}`;
+}

@@ -1,0 +1,105 @@
+// The script that draws a report's charts in the browser from the embedded chart data.
+// Plain JavaScript kept in a string: the report is one file with no network requests.
+export const CLIENT_SCRIPT = String.raw`
+(function () {
+  var data = JSON.parse(document.getElementById('chart-data').textContent);
+  var palette = ['#2f6fdf', '#e0612b', '#2a9d4b', '#9b59b6', '#c0392b', '#16a085'];
+  var dark = window.matchMedia && window.matchMedia('(prefers-color-scheme: dark)').matches;
+  var axisColor = dark ? '#ccc' : '#333';
+  var gridColor = dark ? '#444' : '#e5e5e5';
+  var sync = uPlot.sync('runs');
+  function axes(xLabel, yLabel, xOpts) {
+    var x = Object.assign({ label: xLabel, stroke: axisColor, grid: { stroke: gridColor } }, xOpts || {});
+    return [x, { label: yLabel, stroke: axisColor, grid: { stroke: gridColor }, size: 60 }];
+  }
+  function width(el) { return Math.max(320, Math.min(el.clientWidth || 900, 1100)); }
+  function chart(id, title, xLabel, yLabel, series, rows, opts) {
+    var el = document.getElementById(id);
+    if (!el) return;
+    opts = opts || {};
+    var o = {
+      title: title, width: width(el), height: opts.height || 260,
+      scales: Object.assign({ x: { time: false } }, opts.scales || {}),
+      axes: axes(xLabel, yLabel, opts.xAxis),
+      series: [{ label: xLabel }].concat(series),
+      cursor: opts.noSync ? {} : { sync: { key: sync.key } },
+      legend: { live: true },
+    };
+    new uPlot(o, rows, el);
+  }
+  function joined(lists) {
+    if (lists.length === 1) return [lists[0][0]].concat(lists[0].slice(1));
+    return uPlot.join(lists);
+  }
+  var runs = data.runs;
+  function perRun(key, suffix, dash) {
+    return runs.map(function (r, i) {
+      return { label: r.label + (suffix || ''), stroke: palette[i % palette.length], width: 2, dash: dash, spanGaps: true };
+    });
+  }
+  function seriesOf(key) {
+    return joined(runs.map(function (r) { return [r.series.t, r.series[key]]; }));
+  }
+
+  // Percentile distribution (HdrHistogram style): corrected solid, uncorrected dashed.
+  var pl = [], ps = [];
+  runs.forEach(function (r, i) {
+    pl.push([r.percentiles.e2e.x, r.percentiles.e2e.y]);
+    ps.push({ label: r.label + ' e2e', stroke: palette[i % palette.length], width: 2, spanGaps: true });
+    pl.push([r.percentiles.e2eUncorrected.x, r.percentiles.e2eUncorrected.y]);
+    ps.push({ label: r.label + ' uncorrected', stroke: palette[i % palette.length], width: 1, dash: [6, 4], spanGaps: true });
+  });
+  var ticks = [1, 10, 100, 1000, 10000, 100000, 1000000];
+  var tickLabels = { 1: '0%', 10: '90%', 100: '99%', 1000: '99.9%', 10000: '99.99%', 100000: '99.999%', 1000000: '99.9999%' };
+  chart('chart-percentiles', 'Latency by percentile', 'percentile', 'ms', ps, uPlot.join(pl), {
+    scales: { x: { time: false, distr: 3 } }, noSync: true, height: 320,
+    xAxis: { splits: function (u) { return ticks.filter(function (t) { return t <= u.scales.x.max * 1.0001; }); },
+             values: function (u, vals) { return vals.map(function (v) { return tickLabels[v] || ''; }); } },
+  });
+
+  var lat = [], latS = [];
+  runs.forEach(function (r, i) {
+    lat.push([r.series.t, r.series.e2eP50]); latS.push({ label: r.label + ' p50', stroke: palette[i % palette.length], width: 1, spanGaps: true });
+    lat.push([r.series.t, r.series.e2eP99]); latS.push({ label: r.label + ' p99', stroke: palette[i % palette.length], width: 2, dash: [4, 2], spanGaps: true });
+  });
+  chart('chart-latency', 'e2e latency per second', 's', 'ms', latS, uPlot.join(lat));
+  chart('chart-connections', 'Open connections', 's', 'connections', perRun(), seriesOf('connections'));
+  var tp = [], tpS = [];
+  runs.forEach(function (r, i) {
+    tp.push([r.series.t, r.series.sent]); tpS.push({ label: r.label + ' sends/s', stroke: palette[i % palette.length], width: 1, dash: [4, 2] });
+    tp.push([r.series.t, r.series.delivered]); tpS.push({ label: r.label + ' deliveries/s', stroke: palette[i % palette.length], width: 2 });
+  });
+  chart('chart-throughput', 'Sends and deliveries per second', 's', 'per second', tpS, uPlot.join(tp));
+  var mem = [], memS = [];
+  runs.forEach(function (r, i) {
+    mem.push([r.series.t, r.series.serverRssMiB]); memS.push({ label: r.label + ' RSS', stroke: palette[i % palette.length], width: 2, spanGaps: true });
+    mem.push([r.series.t, r.series.serverHeapMiB]); memS.push({ label: r.label + ' heap', stroke: palette[i % palette.length], width: 1, dash: [4, 2], spanGaps: true });
+  });
+  chart('chart-memory', 'Server memory', 's', 'MiB', memS, uPlot.join(mem));
+  chart('chart-cpu', 'Server CPU', 's', '% of a core', perRun(), seriesOf('serverCpuPct'));
+  var loop = [], loopS = [];
+  runs.forEach(function (r, i) {
+    loop.push([r.series.t, r.series.serverLoopDelayP99Ms]); loopS.push({ label: r.label + ' server', stroke: palette[i % palette.length], width: 2, spanGaps: true });
+    loop.push([r.series.t, r.series.generatorLoopDelayP99Ms]); loopS.push({ label: r.label + ' generator', stroke: palette[i % palette.length], width: 1, dash: [4, 2], spanGaps: true });
+  });
+  chart('chart-loop', 'Event-loop delay p99', 's', 'ms', loopS, uPlot.join(loop));
+  chart('chart-errors', 'Errors per second', 's', 'errors', perRun(), seriesOf('errors'));
+
+  // Memory against open connections, with each run's fitted slope in its label.
+  var sc = [], scS = [];
+  runs.forEach(function (r, i) {
+    sc.push([r.scatter.x, r.scatter.y]);
+    scS.push({ label: r.label + (r.slopeKiB === null ? '' : ' (' + r.slopeKiB + ' KiB/conn)'), stroke: palette[i % palette.length],
+               paths: function () { return null; }, points: { show: true, size: 6, fill: palette[i % palette.length] } });
+  });
+  chart('chart-scatter', 'Server RSS vs open connections', 'connections', 'MiB', scS, uPlot.join(sc), { noSync: true });
+
+  document.getElementById('download').addEventListener('click', function () {
+    var blob = new Blob([document.getElementById('result-data').textContent], { type: 'application/json' });
+    var a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = data.downloadName;
+    a.click();
+  });
+})();
+`;

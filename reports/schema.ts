@@ -1,0 +1,117 @@
+// The result file contract (result.json), defined once. Producers (loadgen) and consumers
+// (reports, ci) import only this. A change that breaks readers bumps SCHEMA_VERSION and is
+// described in docs/results.md. The JSON Schema export is reports/result.schema.json.
+import { z } from 'zod';
+
+export const SCHEMA_VERSION = 1;
+
+const latency = z
+  .object({
+    count: z.number().int().nonnegative(),
+    min: z.number(),
+    mean: z.number(),
+    p50: z.number(),
+    p90: z.number(),
+    p99: z.number(),
+    p999: z.number(),
+    max: z.number(),
+    hdr: z.string().describe('HdrHistogram compressed base64, values in microseconds'),
+  })
+  .describe('latency in milliseconds');
+
+const count = z.number().int().nonnegative();
+
+export const SeriesRowSchema = z.object({
+  t: z.number().describe('seconds since the start of the run'),
+  connections: count,
+  sent: count,
+  delivered: count,
+  errors: count,
+  e2eP50: z.number().nullable(),
+  e2eP99: z.number().nullable(),
+  serverRssBytes: z.number().nullable(),
+  serverHeapBytes: z.number().nullable(),
+  serverCpuPct: z.number().nullable().describe('server CPU in % of one core over the second'),
+  serverLoopDelayP99Ms: z.number().nullable(),
+  generatorCpuPct: z.number(),
+  generatorLoopDelayP99Ms: z.number(),
+});
+
+export const ResultSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal('chatbench'), version: z.string() }),
+  scenario: z.object({ name: z.string(), file: z.string().optional(), config: z.record(z.string(), z.unknown()) }),
+  variant: z.string().describe('server variant, or "external" for --target'),
+  target: z.string(),
+  startedAt: z.string().describe('ISO 8601 UTC'),
+  durationSec: z.number(),
+  env: z.object({
+    node: z.string(),
+    platform: z.string(),
+    arch: z.string(),
+    cpus: z.number().int(),
+    cpuModel: z.string(),
+    totalMemBytes: z.number(),
+    gitCommit: z.string().optional(),
+  }),
+  connections: z.object({ target: count, peak: count, failed: count, retries: count }),
+  messages: z.object({
+    sent: count,
+    acked: count,
+    delivered: count,
+    expected: count,
+    lost: count,
+    duplicated: count,
+    reordered: count,
+  }),
+  latencyMs: z.object({ e2e: latency, e2eUncorrected: latency, ack: latency, connect: latency }),
+  throughput: z.object({
+    sentPerSec: z.number().describe('mean over the hold phase (after ramp-up)'),
+    deliveredPerSec: z.number(),
+  }),
+  server: z.object({
+    pid: z.number().int().optional(),
+    rssBytes: z.number().nullable().describe('peak RSS seen'),
+    heapUsedBytes: z.number().nullable().describe('peak JS heap used seen (all threads)'),
+    cpuSeconds: z.number().nullable(),
+    memoryPerConnection: z
+      .object({ rssBytes: z.number(), heapBytes: z.number(), samples: count })
+      .nullable()
+      .describe('least-squares slope of memory against open connections during the ramp'),
+    cpuMsPer1kDeliveries: z.number().nullable(),
+  }),
+  generator: z.object({
+    processes: z.number().int(),
+    cpuSeconds: z.number(),
+    rssBytes: z.number().describe('sum over generator processes at the end'),
+    loopDelayP99Ms: z.number(),
+    loopDelayMaxMs: z.number(),
+    saturated: z.boolean(),
+    saturationReasons: z.array(z.string()),
+  }),
+  errors: z.record(z.string(), count).describe('error frames and client-side failures, by code'),
+  closes: z.record(z.string(), count).describe('connections closed during the run, by close code'),
+  thresholds: z.array(z.object({ expression: z.string(), actual: z.number().nullable(), ok: z.boolean() })),
+  series: z.array(SeriesRowSchema),
+});
+
+export type Result = z.infer<typeof ResultSchema>;
+export type SeriesRow = z.infer<typeof SeriesRowSchema>;
+export type LatencySummary = z.infer<typeof latency>;
+
+export function resultJsonSchema(): unknown {
+  return z.toJSONSchema(ResultSchema, { target: 'draft-2020-12' });
+}
+
+/** Parse a result file's JSON, naming what is wrong (and the version) when it does not fit. */
+export function parseResult(raw: unknown, source: string): Result {
+  const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
+  if (version !== SCHEMA_VERSION) {
+    throw new Error(`${source}: schemaVersion ${JSON.stringify(version)} is not supported (this chatbench reads ${SCHEMA_VERSION})`);
+  }
+  const r = ResultSchema.safeParse(raw);
+  if (!r.success) {
+    throw new Error(`${source}: not a valid result file\n${r.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,69 @@
+// Server options: one definition, shared by every variant and by `chatbench serve`.
+import { DEV_SECRET } from '../protocol/token.js';
+
+export const VARIANTS = ['coroutine', 'callback'] as const;
+export type VariantName = (typeof VARIANTS)[number];
+
+export interface ServerConfig {
+  variant: VariantName;
+  host: string;
+  port: number;
+  threads: number; // workers variant only
+  secret: string;
+  persist: 'sqlite' | 'none';
+  db: string; // file path or ':memory:'
+  sqliteSync: 'full' | 'normal' | 'off';
+  commitIntervalMs: number;
+  commitBatch: number;
+  historyOnJoin: number; // default history size in `joined` when the client does not ask
+  authTimeoutMs: number;
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  rate: number; // messages per second per user (token bucket refill)
+  burst: number; // bucket size
+  abuseStrikes: number; // consecutive RATE_LIMITED answers before close 1008
+  maxFrameBytes: number;
+  maxBodyBytes: number;
+  maxRoomsPerConn: number;
+  maxConnsPerIp: number; // 0 = unlimited
+  maxQueueBytes: number;
+  slowConsumer: 'disconnect' | 'drop-oldest';
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+  login: boolean; // POST /login (development convenience)
+  injectLatencyMs: number;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  variant: 'coroutine',
+  host: '127.0.0.1',
+  port: 8080,
+  threads: 2,
+  secret: DEV_SECRET,
+  persist: 'sqlite',
+  db: ':memory:',
+  sqliteSync: 'normal',
+  commitIntervalMs: 5,
+  commitBatch: 512,
+  historyOnJoin: 0,
+  authTimeoutMs: 5000,
+  pingIntervalMs: 30_000,
+  pingTimeoutMs: 10_000,
+  rate: 50,
+  burst: 100,
+  abuseStrikes: 100,
+  maxFrameBytes: 65_536,
+  maxBodyBytes: 8192,
+  maxRoomsPerConn: 32,
+  maxConnsPerIp: 0,
+  maxQueueBytes: 1_048_576,
+  slowConsumer: 'disconnect',
+  logLevel: 'warn',
+  login: true,
+  injectLatencyMs: 0,
+};
+
+export function makeConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const merged = { ...DEFAULT_CONFIG, ...overrides };
+  if (overrides.secret === undefined && process.env.CHATBENCH_SECRET) merged.secret = process.env.CHATBENCH_SECRET;
+  return merged;
+}

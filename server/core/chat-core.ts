@@ -1,0 +1,259 @@
+// The chat semantics every variant shares: auth, rooms, say → fan-out + durable ack, history,
+// rate limits, size limits, slow consumers. No sockets, no timers of its own but the optional
+// injected latency: variants feed it frames and it answers through each session's Transport.
+import type { Logger } from 'pino';
+import { CloseCode, ErrorCode, ProtocolError } from '../../protocol/errors.js';
+import {
+  encodeError,
+  encodeHistory,
+  encodeJoined,
+  encodeLeft,
+  encodeMsg,
+  encodeReady,
+  parseClientFrame,
+  type ClientFrame,
+  type MessageId,
+  type StoredMessage,
+} from '../../protocol/frames.js';
+import { roomAllowed, verifyToken, type TokenClaims } from '../../protocol/token.js';
+import type { ServerConfig } from '../config.js';
+import type { MessageStore } from '../store/store.js';
+import { Outbox, type OutboxEvents } from './outbox.js';
+import { TokenBucket } from './rate-limiter.js';
+import { Room, RoomRegistry } from './rooms.js';
+import { Session, SessionState } from './session.js';
+import { ChatStats } from './stats.js';
+import type { Transport } from './transport.js';
+
+export type AuthOutcome = 'waiting' | 'ready' | 'closed';
+
+interface UserState {
+  sessions: number;
+  bucket: TokenBucket;
+}
+
+export class ChatCore {
+  readonly stats = new ChatStats();
+  readonly sessions = new Set<Session>();
+  readonly rooms: RoomRegistry;
+  private readonly users = new Map<string, UserState>();
+  private readonly perIp = new Map<string, number>();
+  private nextConn = 0;
+  private readonly outboxEvents: OutboxEvents<Session> = {
+    overflow: (s) => this.slowConsumer(s),
+    dropped: (n) => (this.stats.droppedFrames += n),
+    queuedDelta: (b) => (this.stats.queuedBytes += b),
+  };
+
+  constructor(
+    readonly config: ServerConfig,
+    readonly store: MessageStore,
+    readonly log: Logger,
+    private readonly connPrefix = 'c',
+  ) {
+    this.rooms = new RoomRegistry((name) => store.lastSeq(name));
+  }
+
+  // ---- connection lifecycle ----
+
+  /** May a new connection from `ip` be accepted (--max-conns-per-ip)? */
+  admits(ip: string): boolean {
+    return this.config.maxConnsPerIp <= 0 || (this.perIp.get(ip) ?? 0) < this.config.maxConnsPerIp;
+  }
+
+  open(transport: Transport, ip: string, claims?: TokenClaims): Session {
+    const s = new Session(`${this.connPrefix}${(this.nextConn++).toString(36)}`, ip, transport, this.stats);
+    s.outbox = new Outbox(s, transport, this.config.maxQueueBytes, this.config.slowConsumer === 'drop-oldest', this.outboxEvents);
+    this.sessions.add(s);
+    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
+    this.stats.connectionsOpen++;
+    this.stats.connectionsTotal++;
+    this.logConn(s, 'debug', 'connection opened', { ip });
+    if (claims) this.becomeReady(s, claims);
+    return s;
+  }
+
+  /** The socket is gone (closed by either side): drop the session everywhere. Idempotent. */
+  closed(s: Session, code: number): void {
+    if (!s.markClosed()) return;
+    this.sessions.delete(s);
+    for (const room of s.rooms) room.members.delete(s);
+    s.rooms.length = 0;
+    const ipCount = (this.perIp.get(s.ip) ?? 1) - 1;
+    if (ipCount <= 0) this.perIp.delete(s.ip);
+    else this.perIp.set(s.ip, ipCount);
+    if (s.user) this.releaseUser(s.user);
+    this.stats.connectionsOpen--;
+    this.stats.closed(code);
+    this.logConn(s, 'debug', 'connection closed', { code });
+  }
+
+  /** Close the socket from the server side with a documented code. */
+  disconnect(s: Session, code: number, reason: string): void {
+    if (!s.open) return;
+    this.logConn(s, 'info', 'closing connection', { code, reason });
+    s.transport.close(code, reason);
+    this.closed(s, code);
+  }
+
+  authTimedOut(s: Session): void {
+    this.disconnect(s, CloseCode.AUTH_TIMEOUT, 'authentication timeout');
+  }
+
+  // ---- frames ----
+
+  /** A frame while awaiting authentication: only `auth` is accepted. */
+  authenticate(s: Session, text: string): AuthOutcome {
+    this.stats.framesIn++;
+    const frame = this.parse(s, text);
+    if (!frame) return 'waiting';
+    if (frame.type !== 'auth') {
+      this.reply(s, ErrorCode.NOT_AUTHENTICATED, 'authenticate first with an `auth` frame', refOf(frame));
+      return 'waiting';
+    }
+    const result = verifyToken(frame.token, this.config.secret);
+    if (!result.ok) {
+      this.reply(s, ErrorCode.UNAUTHORIZED, result.reason);
+      this.disconnect(s, CloseCode.AUTH_FAILED, 'authentication failed');
+      return 'closed';
+    }
+    this.becomeReady(s, result.claims);
+    return 'ready';
+  }
+
+  /** A frame from an authenticated session. */
+  handle(s: Session, text: string): void {
+    this.stats.framesIn++;
+    const frame = this.parse(s, text);
+    if (!frame) return;
+    switch (frame.type) {
+      case 'auth':
+        return this.reply(s, ErrorCode.ALREADY_AUTHENTICATED, 'already authenticated');
+      case 'join':
+        return this.join(s, frame.room, frame.history ?? this.config.historyOnJoin);
+      case 'leave':
+        return this.leave(s, frame.room);
+      case 'say':
+        return this.say(s, frame);
+      case 'history':
+        return this.history(s, frame.room, frame.limit, frame.before);
+    }
+  }
+
+  /** Binary frames are not part of the protocol. */
+  binary(s: Session): void {
+    this.stats.framesIn++;
+    this.reply(s, ErrorCode.BAD_FRAME, 'binary frames are not supported; send JSON text frames');
+  }
+
+  // ---- operations ----
+
+  private join(s: Session, name: string, historyLimit: number): void {
+    if (!roomAllowed(s.claims!, name)) return this.reply(s, ErrorCode.FORBIDDEN, `not allowed in room ${name}`);
+    const room = this.rooms.get(name);
+    if (!s.inRoom(room)) {
+      if (s.rooms.length >= this.config.maxRoomsPerConn) {
+        return this.reply(s, ErrorCode.TOO_MANY_ROOMS, `at most ${this.config.maxRoomsPerConn} rooms per connection`);
+      }
+      s.rooms.push(room);
+      room.members.add(s);
+    }
+    const history = historyLimit > 0 ? this.store.history(name, historyLimit) : undefined;
+    s.send(encodeJoined(name, room.members.size, room.seq, history));
+  }
+
+  private leave(s: Session, name: string): void {
+    const room = this.rooms.find(name);
+    const at = room ? s.rooms.indexOf(room) : -1;
+    if (!room || at < 0) return this.reply(s, ErrorCode.NOT_IN_ROOM, `not in room ${name}`);
+    s.rooms.splice(at, 1);
+    room.members.delete(s);
+    s.send(encodeLeft(name));
+  }
+
+  private say(s: Session, f: Extract<ClientFrame, { type: 'say' }>): void {
+    const room = this.rooms.find(f.room);
+    if (!room || !s.inRoom(room)) return this.reply(s, ErrorCode.NOT_IN_ROOM, `join ${f.room} before sending to it`, f.id);
+    const max = this.config.maxBodyBytes;
+    if (f.body.length > max || (f.body.length * 3 > max && Buffer.byteLength(f.body) > max)) {
+      return this.reply(s, ErrorCode.TOO_LARGE, `body longer than ${max} bytes`, f.id);
+    }
+    if (!this.users.get(s.user)!.bucket.take(performance.now())) {
+      this.reply(s, ErrorCode.RATE_LIMITED, `more than ${this.config.rate} messages/s`, f.id);
+      if (++s.strikes >= this.config.abuseStrikes) this.disconnect(s, CloseCode.POLICY_VIOLATION, 'rate limit abuse');
+      return;
+    }
+    s.strikes = 0;
+    const m: StoredMessage = { room: f.room, from: s.user, id: f.id, seq: ++room.seq, body: f.body };
+    if (f.ts !== undefined) m.ts = f.ts;
+    this.stats.messagesAccepted++;
+    const frame = encodeMsg(m);
+    if (this.config.injectLatencyMs > 0) setTimeout(fanOut, this.config.injectLatencyMs, this.stats, room, frame, s);
+    else fanOut(this.stats, room, frame, s);
+    this.store.append(m, s);
+  }
+
+  private history(s: Session, name: string, limit: number, before?: number): void {
+    if (!roomAllowed(s.claims!, name)) return this.reply(s, ErrorCode.FORBIDDEN, `not allowed in room ${name}`);
+    s.send(encodeHistory(name, this.store.history(name, limit, before)));
+  }
+
+  // ---- helpers ----
+
+  private becomeReady(s: Session, claims: TokenClaims): void {
+    s.state = SessionState.Ready;
+    s.user = claims.sub;
+    s.claims = claims;
+    const user = this.users.get(claims.sub);
+    if (user) user.sessions++;
+    else this.users.set(claims.sub, { sessions: 1, bucket: new TokenBucket(this.config.rate, this.config.burst, performance.now()) });
+    s.send(encodeReady(s.user, s.id));
+    this.logConn(s, 'debug', 'authenticated');
+  }
+
+  private releaseUser(name: string): void {
+    const user = this.users.get(name);
+    if (user && --user.sessions <= 0) this.users.delete(name);
+  }
+
+  private slowConsumer(s: Session): void {
+    this.stats.slowConsumerDisconnects++;
+    this.disconnect(s, CloseCode.SLOW_CONSUMER, 'slow consumer: outgoing queue full');
+  }
+
+  private parse(s: Session, text: string): ClientFrame | undefined {
+    try {
+      return parseClientFrame(text);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      this.reply(s, err.code, err.message, err.ref);
+      return undefined;
+    }
+  }
+
+  private reply(s: Session, code: ErrorCode, message: string, ref?: MessageId): void {
+    this.stats.error(code);
+    this.logConn(s, 'debug', 'error sent', { code, ref });
+    s.send(encodeError(code, message, ref));
+  }
+
+  logConn(s: Session, level: 'debug' | 'info' | 'warn', msg: string, extra?: object): void {
+    if (!this.log.isLevelEnabled(level)) return;
+    this.log[level]({ conn: s.id, user: s.user || undefined, ...extra }, msg);
+  }
+}
+
+/** Deliver one encoded `msg` frame to every member of the room but its sender. */
+function fanOut(stats: ChatStats, room: Room, frame: string, sender: Session): void {
+  let n = 0;
+  for (const member of room.members) {
+    if (member === sender) continue;
+    member.send(frame);
+    n++;
+  }
+  stats.deliveries += n;
+}
+
+function refOf(frame: ClientFrame): MessageId | undefined {
+  return frame.type === 'say' ? frame.id : undefined;
+}

@@ -1,0 +1,110 @@
+// A connection's outgoing queue, bounded in bytes. Frames go straight to the socket while its buffer
+// is small; beyond that they wait here, and when the total passes the limit the slow-consumer
+// policy applies: disconnect, or drop the oldest queued frames.
+import type { Transport } from './transport.js';
+
+const SOCKET_HIGH_WATER = 64 * 1024;
+
+/** One shared object per server, told which owner each event is about: no closures per connection. */
+export interface OutboxEvents<O> {
+  /** The queue overflowed under the disconnect policy. */
+  overflow(owner: O): void;
+  dropped(count: number): void;
+  queuedDelta(bytes: number): void;
+}
+
+export class Outbox<O> {
+  private queue: string[] = [];
+  private head = 0;
+  private queuedBytes = 0;
+  private waiting = false;
+  private closed = false;
+  private pumpBound?: () => void; // made on first congestion: most connections never need it
+
+  constructor(
+    private readonly owner: O,
+    private readonly transport: Transport,
+    private readonly maxBytes: number,
+    private readonly dropOldest: boolean,
+    private readonly events: OutboxEvents<O>,
+  ) {}
+
+  send(data: string): void {
+    if (this.closed) return;
+    if (this.head === this.queue.length && this.transport.bufferedBytes() < SOCKET_HIGH_WATER) {
+      this.transport.send(data);
+      return;
+    }
+    this.queue.push(data);
+    this.queuedBytes += data.length;
+    this.events.queuedDelta(data.length);
+    if (this.queuedBytes > this.maxBytes) this.overflow();
+    if (!this.waiting && !this.closed) {
+      this.waiting = true;
+      this.transport.onceDrain((this.pumpBound ??= () => this.pump()));
+    }
+  }
+
+  get bytes(): number {
+    return this.queuedBytes;
+  }
+
+  /** Forget everything queued (connection gone). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.queuedBytes > 0) this.events.queuedDelta(-this.queuedBytes);
+    this.queue = [];
+    this.head = 0;
+    this.queuedBytes = 0;
+  }
+
+  private overflow(): void {
+    if (!this.dropOldest) {
+      this.close();
+      this.events.overflow(this.owner);
+      return;
+    }
+    let dropped = 0;
+    let freed = 0;
+    while (this.queuedBytes > this.maxBytes && this.head < this.queue.length) {
+      const len = this.queue[this.head]!.length;
+      this.queue[this.head++] = '';
+      this.queuedBytes -= len;
+      freed += len;
+      dropped++;
+    }
+    this.compact();
+    this.events.queuedDelta(-freed);
+    this.events.dropped(dropped);
+  }
+
+  private pump(): void {
+    this.waiting = false;
+    if (this.closed) return;
+    let freed = 0;
+    while (this.head < this.queue.length && this.transport.bufferedBytes() < SOCKET_HIGH_WATER) {
+      const data = this.queue[this.head]!;
+      this.queue[this.head++] = '';
+      freed += data.length;
+      this.transport.send(data);
+    }
+    this.queuedBytes -= freed;
+    this.events.queuedDelta(-freed);
+    this.compact();
+    if (this.head < this.queue.length) {
+      this.waiting = true;
+      this.transport.onceDrain((this.pumpBound ??= () => this.pump()));
+    }
+  }
+
+  private compact(): void {
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
+  }
+}

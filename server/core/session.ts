@@ -1,0 +1,68 @@
+// One connection's chat state. Variants own how a session is driven; the core owns what it means.
+import { encodeAck, encodeError, type StoredMessage } from '../../protocol/frames.js';
+import { ErrorCode } from '../../protocol/errors.js';
+import type { TokenClaims } from '../../protocol/token.js';
+import type { CommitSink } from '../store/store.js';
+import type { Outbox } from './outbox.js';
+import type { Room } from './rooms.js';
+import type { ChatStats } from './stats.js';
+import type { Transport } from './transport.js';
+
+export const SessionState = { AwaitingAuth: 0, Ready: 1, Closed: 2 } as const;
+export type SessionState = (typeof SessionState)[keyof typeof SessionState];
+
+export class Session implements CommitSink {
+  state: SessionState = SessionState.AwaitingAuth;
+  user = '';
+  claims: TokenClaims | undefined;
+  readonly rooms: Room[] = [];
+  strikes = 0;
+  pingSentAt = performance.now();
+  awaitingPong = false;
+  outbox!: Outbox<Session>;
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly ip: string,
+    readonly transport: Transport,
+    private readonly stats: ChatStats,
+  ) {}
+
+  /** Aborted when the connection goes away: everything the connection started listens to it. */
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+
+  get open(): boolean {
+    return this.state !== SessionState.Closed;
+  }
+
+  send(frame: string): void {
+    if (this.state === SessionState.Closed) return;
+    this.stats.framesOut++;
+    this.outbox.send(frame);
+  }
+
+  inRoom(room: Room): boolean {
+    return this.rooms.includes(room);
+  }
+
+  /** Called by the store when the message's transaction committed: the durable ack. */
+  committed(m: StoredMessage): void {
+    this.send(encodeAck(m.id, m.room, m.seq));
+  }
+
+  failed(m: StoredMessage, err: Error): void {
+    this.send(encodeError(ErrorCode.UNAVAILABLE, `message not stored: ${err.message}`, m.id));
+  }
+
+  /** Mark closed and cancel what the connection started. Returns false if it was already closed. */
+  markClosed(): boolean {
+    if (this.state === SessionState.Closed) return false;
+    this.state = SessionState.Closed;
+    this.outbox.close();
+    this.controller?.abort();
+    return true;
+  }
+}

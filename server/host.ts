@@ -1,0 +1,105 @@
+// Hosts one chat core on one event loop: HTTP endpoints, the WebSocket upgrade (with optional
+// token on the upgrade request), heartbeats and graceful shutdown. Used directly by the coroutine
+// and callback variants, and once per thread by the workers variant.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { Registry } from 'prom-client';
+import { CloseCode } from '../protocol/errors.js';
+import { verifyToken, type TokenClaims } from '../protocol/token.js';
+import type { ServerConfig } from './config.js';
+import type { ConnectionHandler } from './connection.js';
+import { ChatCore } from './core/chat-core.js';
+import { Heartbeat } from './heartbeat.js';
+import { createHttpHandler, type HttpBackend } from './http.js';
+import { createLogger } from './logger.js';
+import { createMetrics } from './metrics.js';
+import { SqliteStore } from './store/sqlite-store.js';
+import { NullStore, type MessageStore } from './store/store.js';
+
+export interface HostOptions {
+  /** Listen on an inherited listening socket (workers variant) instead of host:port. */
+  listenFd?: number;
+  connPrefix?: string;
+  logBindings?: Record<string, unknown>;
+  /** Replace parts of the HTTP backend (workers variant aggregates across threads). */
+  backend?: (local: HttpBackend) => HttpBackend;
+}
+
+export interface ChatHost {
+  readonly core: ChatCore;
+  readonly http: Server;
+  readonly metrics: Registry;
+  readonly port: number;
+  /** Stop accepting, flush persistence, close sockets with 1001. */
+  close(): Promise<void>;
+}
+
+export function openStore(config: ServerConfig): MessageStore {
+  if (config.persist === 'none') return new NullStore();
+  return new SqliteStore({ path: config.db, sync: config.sqliteSync, commitIntervalMs: config.commitIntervalMs, commitBatch: config.commitBatch });
+}
+
+export async function startHost(config: ServerConfig, handler: ConnectionHandler, opts: HostOptions = {}): Promise<ChatHost> {
+  const log = createLogger(config, opts.logBindings);
+  const store = openStore(config);
+  const core = new ChatCore(config, store, log, opts.connPrefix);
+  const metrics = createMetrics(core, { variant: config.variant });
+  const heartbeat = new Heartbeat(core);
+  const local: HttpBackend = {
+    health: () => ({ variant: config.variant, connections: core.stats.connectionsOpen }),
+    metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+    history: async (room, limit, before) => store.history(room, limit, before),
+  };
+  const http = createServer(createHttpHandler(config, opts.backend ? opts.backend(local) : local));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+
+  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    const ip = socket.remoteAddress ?? 'unknown';
+    if (!core.admits(ip)) return refuse(socket, 429, 'Too Many Requests');
+    let claims: TokenClaims | undefined;
+    const token = upgradeToken(req);
+    if (token !== undefined) {
+      const result = verifyToken(token, config.secret);
+      if (!result.ok) return refuse(socket, 401, 'Unauthorized');
+      claims = result.claims;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => handler({ core, ws, socket, ip, claims }));
+  });
+  http.on('clientError', (_err, socket: Socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    if (opts.listenFd !== undefined) http.listen({ fd: opts.listenFd }, resolve);
+    else http.listen({ host: config.host, port: config.port, backlog: 4096 }, resolve);
+  });
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  if (config.injectLatencyMs > 0) log.warn({ injectLatencyMs: config.injectLatencyMs }, 'FAULT INJECTION ON: every delivery is delayed');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      heartbeat.stop();
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      store.flush();
+      for (const s of [...core.sessions]) core.disconnect(s, CloseCode.GOING_AWAY, 'server shutting down');
+      http.closeAllConnections();
+      await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000).unref())]);
+      store.close();
+      log.flush();
+    })());
+  return { core, http, metrics, port, close };
+}
+
+function upgradeToken(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) return auth.slice(7);
+  const q = req.url?.indexOf('?') ?? -1;
+  if (q < 0) return undefined;
+  return new URLSearchParams(req.url!.slice(q + 1)).get('token') ?? undefined;
+}
+
+function refuse(socket: Socket, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,82 @@
+// Prometheus metrics: process metrics from prom-client plus the chat core's counters, read at
+// scrape time (the hot paths only bump plain numbers).
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { LoopDelay } from '../lib/loop-delay.js';
+import type { ChatCore } from './core/chat-core.js';
+
+export function createMetrics(core: ChatCore, labels: Record<string, string>): Registry {
+  const register = new Registry();
+  register.setDefaultLabels(labels);
+  collectDefaultMetrics({ register, eventLoopMonitoringPrecision: 10 });
+  const s = core.stats;
+  const counter = (name: string, help: string, read: () => number) =>
+    new Counter({
+      name,
+      help,
+      registers: [register],
+      collect(this: Counter) {
+        this.reset();
+        this.inc(read());
+      },
+    });
+  const gauge = (name: string, help: string, read: () => number) =>
+    new Gauge({
+      name,
+      help,
+      registers: [register],
+      collect(this: Gauge) {
+        this.set(read());
+      },
+    });
+
+  gauge('chatbench_connections', 'Open WebSocket connections', () => s.connectionsOpen);
+  counter('chatbench_connections_total', 'WebSocket connections accepted', () => s.connectionsTotal);
+  counter('chatbench_frames_in_total', 'Frames received from clients', () => s.framesIn);
+  counter('chatbench_frames_out_total', 'Frames sent to clients', () => s.framesOut);
+  counter('chatbench_messages_total', 'Chat messages accepted (say)', () => s.messagesAccepted);
+  counter('chatbench_deliveries_total', 'msg frames fanned out to room members', () => s.deliveries);
+  counter('chatbench_dropped_frames_total', 'Frames dropped by the drop-oldest slow-consumer policy', () => s.droppedFrames);
+  counter('chatbench_slow_consumer_disconnects_total', 'Connections closed for a full outgoing queue', () => s.slowConsumerDisconnects);
+  gauge('chatbench_queued_bytes', 'Bytes waiting in outgoing queues', () => s.queuedBytes);
+  const loop = new LoopDelay();
+  gauge('chatbench_eventloop_delay_p99_seconds', 'Event-loop delay p99 beyond the 10 ms sampling interval, since the previous scrape', () => {
+    const v = loop.percentileMs(99) / 1000;
+    loop.reset();
+    return v;
+  });
+  gauge('chatbench_heap_used_bytes', 'V8 heap used by this thread (summed over threads when aggregated)', () => process.memoryUsage().heapUsed);
+  gauge('chatbench_rooms', 'Rooms known to this server', () => core.rooms.count);
+  new Counter({
+    name: 'chatbench_errors_total',
+    help: 'Error frames sent, by code',
+    labelNames: ['code'],
+    registers: [register],
+    collect(this: Counter<'code'>) {
+      this.reset();
+      for (const [code, n] of s.errors) this.inc({ code }, n);
+    },
+  });
+  new Counter({
+    name: 'chatbench_closes_total',
+    help: 'Connections closed, by close code',
+    labelNames: ['code'],
+    registers: [register],
+    collect(this: Counter<'code'>) {
+      this.reset();
+      for (const [code, n] of s.closes) this.inc({ code: String(code) }, n);
+    },
+  });
+  new Gauge({
+    name: 'chatbench_active_resources',
+    help: 'Active libuv resources by type (process.getActiveResourcesInfo): leak detection',
+    labelNames: ['type'],
+    registers: [register],
+    collect(this: Gauge<'type'>) {
+      this.reset();
+      const counts = new Map<string, number>();
+      for (const t of process.getActiveResourcesInfo()) counts.set(t, (counts.get(t) ?? 0) + 1);
+      for (const [type, n] of counts) this.set({ type }, n);
+    },
+  });
+  return register;
+}

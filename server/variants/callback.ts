@@ -1,0 +1,49 @@
+// Callback style: EventEmitter listeners and an explicit per-connection state machine
+// (awaiting-auth → ready → closed). Listeners are module-level functions; per-connection state
+// lives in the session, reached through the socket.
+import type { RawData, WebSocket } from 'ws';
+import { SessionState, type Session } from '../core/session.js';
+import { bindSession, coreOf, sessionOf, type ConnectionContext } from '../connection.js';
+import { WsTransport } from '../ws-transport.js';
+
+const kAuthTimer = Symbol('chatbench.authTimer');
+type WithTimer = Session & { [kAuthTimer]?: NodeJS.Timeout };
+
+export function handleConnection({ core, ws, socket, ip, claims }: ConnectionContext): void {
+  const session = core.open(new WsTransport(ws, socket), ip, claims) as WithTimer;
+  bindSession(ws, core, session);
+  ws.on('message', onMessage);
+  ws.on('close', onClose);
+  if (session.state === SessionState.AwaitingAuth) {
+    session[kAuthTimer] = setTimeout(onAuthTimeout, core.config.authTimeoutMs, ws);
+  }
+}
+
+function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+  const core = coreOf(this);
+  const session = sessionOf(this) as WithTimer;
+  switch (session.state) {
+    case SessionState.AwaitingAuth: {
+      if (isBinary) return core.binary(session);
+      const outcome = core.authenticate(session, data.toString());
+      if (outcome !== 'waiting') clearTimeout(session[kAuthTimer]);
+      return;
+    }
+    case SessionState.Ready:
+      if (isBinary) return core.binary(session);
+      return core.handle(session, data.toString());
+    case SessionState.Closed:
+      return; // frames racing the close: ignored
+  }
+}
+
+function onAuthTimeout(ws: WebSocket): void {
+  const session = sessionOf(ws);
+  if (session.state === SessionState.AwaitingAuth) coreOf(ws).authTimedOut(session);
+}
+
+function onClose(this: WebSocket, code: number): void {
+  const session = sessionOf(this) as WithTimer;
+  clearTimeout(session[kAuthTimer]);
+  coreOf(this).closed(session, code);
+}

@@ -1,0 +1,83 @@
+// A real generator run against the real server (both as child processes), and the CLI's answers
+// to bad input.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { dist } from '../loadgen/paths.js';
+import { parseResult } from '../reports/schema.js';
+
+const exec = promisify(execFile);
+const cli = (...args: string[]) => exec(process.execPath, [dist('bin/chatbench.js'), ...args], { timeout: 60_000 });
+
+const SHORT = `# short — a quick end-to-end check used by the tests
+name: short
+clients: 60
+rampUp: 1s
+duration: 3s
+drain: 3s
+rooms: {size: 6}
+messageRate: 5
+bodyBytes: 32
+thresholds: ["lost == 0", "e2e.p99 < 5000"]
+`;
+
+describe('chatbench run', () => {
+  it('delivers every message to every receiver and writes a valid result and report', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
+    writeFileSync(join(dir, 'short.yaml'), SHORT);
+    const { stdout } = await cli('run', join(dir, 'short.yaml'), '--out', join(dir, 'out'));
+    expect(stdout).toMatch(/^short\/coroutine: \| clients 60\/60 \| delivered \d+ msg\/s \| e2e p50 [\d.]+ ms p99 [\d.]+ ms \| lost 0 \| thresholds ok$/m);
+    expect(stdout).toContain(`report: ${join(dir, 'out', 'report.html')}`);
+
+    const raw = JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8')) as unknown;
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync('reports/result.schema.json', 'utf8')) as object);
+    expect(validate(raw), JSON.stringify(validate.errors)).toBe(true);
+    const r = parseResult(raw, 'result.json');
+    expect(r.connections).toMatchObject({ target: 60, peak: 60, failed: 0 });
+    expect(r.messages.sent).toBeGreaterThan(60 * 5 * 3 * 0.8);
+    expect(r.messages.acked).toBe(r.messages.sent);
+    // each message reaches the other 5 members of its room, less those who had not joined yet
+    // (the ramp puts members in rooms one by one)
+    expect(r.messages.expected).toBeLessThanOrEqual(r.messages.sent * 5);
+    expect(r.messages.expected).toBeGreaterThan(r.messages.sent * 5 * 0.9);
+    expect(r.messages.delivered).toBe(r.messages.expected);
+    expect(r.messages.lost).toBe(0);
+    expect(r.messages.duplicated).toBe(0);
+    expect(r.latencyMs.e2e.count).toBe(r.messages.delivered);
+    expect(r.latencyMs.e2e.p50).toBeGreaterThan(0);
+    expect(r.latencyMs.e2e.p99).toBeGreaterThanOrEqual(r.latencyMs.e2e.p50);
+    expect(r.latencyMs.connect.count).toBe(60);
+    expect(r.series.length).toBeGreaterThanOrEqual(4);
+    expect(r.series.some((row) => row.serverRssBytes !== null)).toBe(true);
+    expect(r.server.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    expect(existsSync(join(dir, 'out', 'report.html'))).toBe(true);
+  });
+
+  it('exits 99 when a threshold fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
+    writeFileSync(join(dir, 'strict.yaml'), SHORT.replace('clients: 60', 'clients: 12').replace('e2e.p99 < 5000', 'e2e.p99 < 0.001'));
+    const err = await cli('run', join(dir, 'strict.yaml'), '--out', join(dir, 'out')).catch((e: { code: number; stdout: string }) => e);
+    expect((err as { code: number }).code).toBe(99);
+    expect((err as { stdout: string }).stdout).toContain('thresholds FAILED: e2e.p99 < 0.001');
+  });
+
+  it('names the file, field and expectation of a bad scenario and exits 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'name: bad\nclients: many\nduration: 1s\nrooms: {size: 2}\nmessageRate: 1\n');
+    const err = (await cli('run', file).catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(err.code).toBe(2);
+    expect(err.stderr).toContain(`${file}: invalid scenario`);
+    expect(err.stderr).toMatch(/clients: .*number/);
+  });
+
+  it('says clearly when the target is unreachable and exits non-zero', async () => {
+    const err = (await cli('run', 'scenarios/smoke.yaml', '--target', 'ws://127.0.0.1:1/').catch((e: unknown) => e)) as { code: number; stderr: string };
+    expect(err.code).toBe(1);
+    expect(err.stderr).toMatch(/cannot reach ws:\/\/127\.0\.0\.1:1\/: ECONNREFUSED/);
+  });
+});
