@@ -1,7 +1,7 @@
 // Server options: one definition, shared by every variant and by `chatbench serve`.
 import { DEV_SECRET } from '../protocol/token.js';
 
-export const VARIANTS = ['coroutine', 'callback'] as const;
+export const VARIANTS = ['coroutine', 'callback', 'workers'] as const;
 export type VariantName = (typeof VARIANTS)[number];
 
 export interface ServerConfig {

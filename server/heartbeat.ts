@@ -21,7 +21,7 @@ export class Heartbeat {
   private sweep(): void {
     const now = performance.now();
     const { pingIntervalMs, pingTimeoutMs } = this.core.config;
-    for (const s of this.core.sessions) {
+    for (const s of this.core.sessions.values()) {
       if (s.awaitingPong) {
         if (now - s.pingSentAt > pingTimeoutMs) {
           this.core.logConn(s, 'info', 'heartbeat timeout');

@@ -9,7 +9,7 @@ import { CloseCode } from '../protocol/errors.js';
 import { verifyToken, type TokenClaims } from '../protocol/token.js';
 import type { ServerConfig } from './config.js';
 import type { ConnectionHandler } from './connection.js';
-import { ChatCore } from './core/chat-core.js';
+import { ChatCore, type Publisher } from './core/chat-core.js';
 import { Heartbeat } from './heartbeat.js';
 import { createHttpHandler, type HttpBackend } from './http.js';
 import { createLogger } from './logger.js';
@@ -24,6 +24,10 @@ export interface HostOptions {
   logBindings?: Record<string, unknown>;
   /** Replace parts of the HTTP backend (workers variant aggregates across threads). */
   backend?: (local: HttpBackend) => HttpBackend;
+  /** Cross-thread publishing (workers variant); local by default. */
+  publisher?: Publisher;
+  /** Process-wide default metrics (off in worker threads: the main thread reports them once). */
+  defaultMetrics?: boolean;
 }
 
 export interface ChatHost {
@@ -43,8 +47,8 @@ export function openStore(config: ServerConfig): MessageStore {
 export async function startHost(config: ServerConfig, handler: ConnectionHandler, opts: HostOptions = {}): Promise<ChatHost> {
   const log = createLogger(config, opts.logBindings);
   const store = openStore(config);
-  const core = new ChatCore(config, store, log, opts.connPrefix);
-  const metrics = createMetrics(core, { variant: config.variant });
+  const core = new ChatCore(config, store, log, opts.connPrefix, opts.publisher);
+  const metrics = createMetrics(core, { variant: config.variant }, opts.defaultMetrics ?? true);
   const heartbeat = new Heartbeat(core);
   const local: HttpBackend = {
     health: () => ({ variant: config.variant, connections: core.stats.connectionsOpen }),
@@ -83,7 +87,7 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
       heartbeat.stop();
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       store.flush();
-      for (const s of [...core.sessions]) core.disconnect(s, CloseCode.GOING_AWAY, 'server shutting down');
+      for (const s of [...core.sessions.values()]) core.disconnect(s, CloseCode.GOING_AWAY, 'server shutting down');
       http.closeAllConnections();
       await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000).unref())]);
       store.close();

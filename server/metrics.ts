@@ -4,10 +4,10 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { LoopDelay } from '../lib/loop-delay.js';
 import type { ChatCore } from './core/chat-core.js';
 
-export function createMetrics(core: ChatCore, labels: Record<string, string>): Registry {
+export function createMetrics(core: ChatCore, labels: Record<string, string>, defaults = true): Registry {
   const register = new Registry();
   register.setDefaultLabels(labels);
-  collectDefaultMetrics({ register, eventLoopMonitoringPrecision: 10 });
+  if (defaults) collectDefaultMetrics({ register, eventLoopMonitoringPrecision: 10 });
   const s = core.stats;
   const counter = (name: string, help: string, read: () => number) =>
     new Counter({
@@ -19,10 +19,11 @@ export function createMetrics(core: ChatCore, labels: Record<string, string>): R
         this.inc(read());
       },
     });
-  const gauge = (name: string, help: string, read: () => number) =>
+  const gauge = (name: string, help: string, read: () => number, aggregator: 'sum' | 'max' = 'sum') =>
     new Gauge({
       name,
       help,
+      aggregator,
       registers: [register],
       collect(this: Gauge) {
         this.set(read());
@@ -38,13 +39,7 @@ export function createMetrics(core: ChatCore, labels: Record<string, string>): R
   counter('chatbench_dropped_frames_total', 'Frames dropped by the drop-oldest slow-consumer policy', () => s.droppedFrames);
   counter('chatbench_slow_consumer_disconnects_total', 'Connections closed for a full outgoing queue', () => s.slowConsumerDisconnects);
   gauge('chatbench_queued_bytes', 'Bytes waiting in outgoing queues', () => s.queuedBytes);
-  const loop = new LoopDelay();
-  gauge('chatbench_eventloop_delay_p99_seconds', 'Event-loop delay p99 beyond the 10 ms sampling interval, since the previous scrape', () => {
-    const v = loop.percentileMs(99) / 1000;
-    loop.reset();
-    return v;
-  });
-  gauge('chatbench_heap_used_bytes', 'V8 heap used by this thread (summed over threads when aggregated)', () => process.memoryUsage().heapUsed);
+  addIsolateMetrics(register);
   gauge('chatbench_rooms', 'Rooms known to this server', () => core.rooms.count);
   new Counter({
     name: 'chatbench_errors_total',
@@ -78,5 +73,38 @@ export function createMetrics(core: ChatCore, labels: Record<string, string>): R
       for (const [type, n] of counts) this.set({ type }, n);
     },
   });
+  return register;
+}
+
+/** Metrics of one V8 isolate (thread): heap and event-loop delay. Summed (heap) or maxed (delay)
+ * when the workers variant aggregates its threads. */
+export function addIsolateMetrics(register: Registry): void {
+  const loop = new LoopDelay();
+  new Gauge({
+    name: 'chatbench_eventloop_delay_p99_seconds',
+    help: 'Event-loop delay p99 beyond the 10 ms sampling interval, since the previous scrape (worst thread)',
+    aggregator: 'max',
+    registers: [register],
+    collect(this: Gauge) {
+      this.set(loop.percentileMs(99) / 1000);
+      loop.reset();
+    },
+  });
+  new Gauge({
+    name: 'chatbench_heap_used_bytes',
+    help: 'V8 heap used (summed over threads)',
+    registers: [register],
+    collect(this: Gauge) {
+      this.set(process.memoryUsage().heapUsed);
+    },
+  });
+}
+
+/** The process-wide registry of the workers variant's main thread. */
+export function createProcessMetrics(labels: Record<string, string>): Registry {
+  const register = new Registry();
+  register.setDefaultLabels(labels);
+  collectDefaultMetrics({ register, eventLoopMonitoringPrecision: 10 });
+  addIsolateMetrics(register);
   return register;
 }

@@ -27,6 +27,28 @@ import type { Transport } from './transport.js';
 
 export type AuthOutcome = 'waiting' | 'ready' | 'closed';
 
+/** Turns an accepted `say` into a numbered message: seq, persistence, fan-out. Single-threaded
+ * servers do it in place; the workers variant routes it to the thread that owns the room. */
+export interface Publisher {
+  publish(core: ChatCore, room: Room, sender: Session, say: SayFrame): void;
+  /** A member joined (+1) or left (-1) a room here (so other threads can count members). */
+  membership?(room: string, delta: 1 | -1): void;
+  /** Members of the room elsewhere (other threads). */
+  remoteMembers?(room: string): number;
+}
+
+export type SayFrame = Extract<ClientFrame, { type: 'say' }>;
+
+/** The room's seq is ours: number, fan out, store (the sender's ack follows the commit). */
+export const localPublisher: Publisher = {
+  publish(core, room, sender, f) {
+    const m: StoredMessage = { room: room.name, from: sender.user, id: f.id, seq: ++room.seq, body: f.body };
+    if (f.ts !== undefined) m.ts = f.ts;
+    core.fanOut(room, encodeMsg(m), sender);
+    core.store.append(m, sender);
+  },
+};
+
 interface UserState {
   sessions: number;
   bucket: TokenBucket;
@@ -34,7 +56,8 @@ interface UserState {
 
 export class ChatCore {
   readonly stats = new ChatStats();
-  readonly sessions = new Set<Session>();
+  /** Open sessions by connection id. */
+  readonly sessions = new Map<string, Session>();
   readonly rooms: RoomRegistry;
   private readonly users = new Map<string, UserState>();
   private readonly perIp = new Map<string, number>();
@@ -50,6 +73,7 @@ export class ChatCore {
     readonly store: MessageStore,
     readonly log: Logger,
     private readonly connPrefix = 'c',
+    private readonly publisher: Publisher = localPublisher,
   ) {
     this.rooms = new RoomRegistry((name) => store.lastSeq(name));
   }
@@ -64,7 +88,7 @@ export class ChatCore {
   open(transport: Transport, ip: string, claims?: TokenClaims): Session {
     const s = new Session(`${this.connPrefix}${(this.nextConn++).toString(36)}`, ip, transport, this.stats);
     s.outbox = new Outbox(s, transport, this.config.maxQueueBytes, this.config.slowConsumer === 'drop-oldest', this.outboxEvents);
-    this.sessions.add(s);
+    this.sessions.set(s.id, s);
     this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     this.stats.connectionsOpen++;
     this.stats.connectionsTotal++;
@@ -76,8 +100,11 @@ export class ChatCore {
   /** The socket is gone (closed by either side): drop the session everywhere. Idempotent. */
   closed(s: Session, code: number): void {
     if (!s.markClosed()) return;
-    this.sessions.delete(s);
-    for (const room of s.rooms) room.members.delete(s);
+    this.sessions.delete(s.id);
+    for (const room of s.rooms) {
+      room.members.delete(s);
+      this.publisher.membership?.(room.name, -1);
+    }
     s.rooms.length = 0;
     const ipCount = (this.perIp.get(s.ip) ?? 1) - 1;
     if (ipCount <= 0) this.perIp.delete(s.ip);
@@ -157,9 +184,11 @@ export class ChatCore {
       }
       s.rooms.push(room);
       room.members.add(s);
+      this.publisher.membership?.(name, 1);
     }
     const history = historyLimit > 0 ? this.store.history(name, historyLimit) : undefined;
-    s.send(encodeJoined(name, room.members.size, room.seq, history));
+    const members = room.members.size + (this.publisher.remoteMembers?.(name) ?? 0);
+    s.send(encodeJoined(name, members, room.seq, history));
   }
 
   private leave(s: Session, name: string): void {
@@ -168,10 +197,11 @@ export class ChatCore {
     if (!room || at < 0) return this.reply(s, ErrorCode.NOT_IN_ROOM, `not in room ${name}`);
     s.rooms.splice(at, 1);
     room.members.delete(s);
+    this.publisher.membership?.(name, -1);
     s.send(encodeLeft(name));
   }
 
-  private say(s: Session, f: Extract<ClientFrame, { type: 'say' }>): void {
+  private say(s: Session, f: SayFrame): void {
     const room = this.rooms.find(f.room);
     if (!room || !s.inRoom(room)) return this.reply(s, ErrorCode.NOT_IN_ROOM, `join ${f.room} before sending to it`, f.id);
     const max = this.config.maxBodyBytes;
@@ -184,13 +214,15 @@ export class ChatCore {
       return;
     }
     s.strikes = 0;
-    const m: StoredMessage = { room: f.room, from: s.user, id: f.id, seq: ++room.seq, body: f.body };
-    if (f.ts !== undefined) m.ts = f.ts;
     this.stats.messagesAccepted++;
-    const frame = encodeMsg(m);
-    if (this.config.injectLatencyMs > 0) setTimeout(fanOut, this.config.injectLatencyMs, this.stats, room, frame, s);
-    else fanOut(this.stats, room, frame, s);
-    this.store.append(m, s);
+    this.publisher.publish(this, room, s, f);
+  }
+
+  /** Deliver an encoded `msg` to the room's members here, except its sender (after the injected
+   * latency, when fault injection is on). */
+  fanOut(room: Room, frame: string, sender: Session | undefined): void {
+    if (this.config.injectLatencyMs > 0) setTimeout(fanOut, this.config.injectLatencyMs, this.stats, room, frame, sender);
+    else fanOut(this.stats, room, frame, sender);
   }
 
   private history(s: Session, name: string, limit: number, before?: number): void {
@@ -244,7 +276,7 @@ export class ChatCore {
 }
 
 /** Deliver one encoded `msg` frame to every member of the room but its sender. */
-function fanOut(stats: ChatStats, room: Room, frame: string, sender: Session): void {
+function fanOut(stats: ChatStats, room: Room, frame: string, sender: Session | undefined): void {
   let n = 0;
   for (const member of room.members) {
     if (member === sender) continue;

@@ -18,5 +18,9 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       const host = await startHost(config, config.variant === 'coroutine' ? coroutine : callback);
       return { variant: config.variant, host: config.host, port: host.port, close: host.close };
     }
+    case 'workers': {
+      const { startWorkers } = await import('./workers/main.js');
+      return startWorkers(config);
+    }
   }
 }

@@ -1,0 +1,80 @@
+// One chat thread of the workers variant: its own event loop, chat core and listener on the shared
+// socket. Connections are handled in callback style; rooms are shared through the RoutedPublisher.
+import { parentPort, workerData } from 'node:worker_threads';
+import { Gauge } from 'prom-client';
+import { startHost, type ChatHost } from '../../host.js';
+import { handleConnection } from '../callback.js';
+import { ThreadBus } from './bus.js';
+import type { FromThread, ThreadData, ToThread } from './messages.js';
+import { RoutedPublisher } from './routed-publisher.js';
+
+const data = workerData as ThreadData;
+const port = parentPort!;
+const counters = new Int32Array(data.counters);
+const pendingMetrics = new Map<number, (m: { contentType: string; body: string }) => void>();
+let nextMetricsId = 0;
+let host: ChatHost | undefined;
+
+function post(m: FromThread): void {
+  port.postMessage(m);
+}
+
+async function start(listenFd?: number): Promise<void> {
+  const bus = new ThreadBus(data.index, data.ports);
+  const publisher = new RoutedPublisher(bus);
+  host = await startHost(data.config, handleConnection, {
+    ...(listenFd !== undefined ? { listenFd } : {}),
+    connPrefix: `t${data.index}-c`,
+    logBindings: { thread: data.index },
+    publisher,
+    defaultMetrics: false,
+    backend: (local) => ({
+      health: () => ({ variant: data.config.variant, threads: data.threads, connections: counters.reduce((a, b) => a + b, 0) }),
+      history: local.history,
+      metrics: () =>
+        new Promise((resolve) => {
+          const id = nextMetricsId++;
+          pendingMetrics.set(id, resolve);
+          post({ type: 'metrics?', id });
+        }),
+    }),
+  });
+  publisher.attach(host.core);
+  host.core.stats.shareConnections(counters, data.index);
+  const core = host.core;
+  new Gauge({
+    name: 'chatbench_thread_connections',
+    help: 'Open connections per chat thread (how the shared accept socket spread them)',
+    labelNames: ['thread'],
+    registers: [host.metrics],
+    collect(this: Gauge<'thread'>) {
+      this.set({ thread: String(data.index) }, core.stats.connectionsOpen);
+    },
+  });
+  const fd = (host.http as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+  post({ type: 'listening', port: host.port, fd });
+}
+
+port.on('message', (m: ToThread) => {
+  switch (m.type) {
+    case 'listen':
+      start(m.fd).catch(fail);
+      return;
+    case 'collect':
+      host!.metrics.getMetricsAsJSON().then((json) => post({ type: 'collected', id: m.id, json }), fail);
+      return;
+    case 'metrics':
+      pendingMetrics.get(m.id)?.({ contentType: m.contentType, body: m.body });
+      pendingMetrics.delete(m.id);
+      return;
+    case 'close':
+      void (host ? host.close() : Promise.resolve()).then(() => post({ type: 'closed' }));
+      return;
+  }
+});
+
+function fail(err: unknown): void {
+  post({ type: 'failed', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+}
+
+if (data.index === 0) start().catch(fail);
