@@ -10,6 +10,7 @@ import { verifyToken, type TokenClaims } from '../protocol/token.js';
 import type { ServerConfig } from './config.js';
 import type { ConnectionHandler } from './connection.js';
 import { ChatCore, type Publisher } from './core/chat-core.js';
+import type { IpCounter } from './core/ip-counter.js';
 import { Heartbeat } from './heartbeat.js';
 import { createHttpHandler, type HttpBackend } from './http.js';
 import { createLogger } from './logger.js';
@@ -26,6 +27,8 @@ export interface HostOptions {
   backend?: (local: HttpBackend) => HttpBackend;
   /** Cross-thread publishing (workers variant); local by default. */
   publisher?: Publisher;
+  /** Connections per IP across threads (workers variant). */
+  ipCounter?: IpCounter;
   /** Process-wide default metrics (off in worker threads: the main thread reports them once). */
   defaultMetrics?: boolean;
 }
@@ -47,7 +50,7 @@ export function openStore(config: ServerConfig): MessageStore {
 export async function startHost(config: ServerConfig, handler: ConnectionHandler, opts: HostOptions = {}): Promise<ChatHost> {
   const log = createLogger(config, opts.logBindings);
   const store = openStore(config);
-  const core = new ChatCore(config, store, log, opts.connPrefix, opts.publisher);
+  const core = new ChatCore(config, store, log, opts.connPrefix, opts.publisher, opts.ipCounter);
   const metrics = createMetrics(core, { variant: config.variant }, opts.defaultMetrics ?? true);
   const heartbeat = new Heartbeat(core);
   const local: HttpBackend = {
@@ -60,7 +63,6 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
 
   http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const ip = socket.remoteAddress ?? 'unknown';
-    if (!core.admits(ip)) return refuse(socket, 429, 'Too Many Requests');
     let claims: TokenClaims | undefined;
     const token = upgradeToken(req);
     if (token !== undefined) {
@@ -68,7 +70,15 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
       if (!result.ok) return refuse(socket, 401, 'Unauthorized');
       claims = result.claims;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => handler({ core, ws, socket, ip, claims }));
+    if (!core.admit(ip)) return refuse(socket, 429, 'Too Many Requests');
+    // ws completes (or refuses) an upgrade synchronously when there is no async verifyClient:
+    // one that did not reach the handler gives its per-IP count back at once
+    let opened = false;
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      opened = true;
+      handler({ core, ws, socket, ip, claims });
+    });
+    if (!opened) core.abandon(ip);
   });
   http.on('clientError', (_err, socket: Socket) => socket.destroy());
 

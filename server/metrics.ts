@@ -62,6 +62,15 @@ export function createMetrics(core: ChatCore, labels: Record<string, string>, de
     },
   });
   new Gauge({
+    name: 'chatbench_core_entries',
+    help: 'Per-connection bookkeeping of the chat core (sessions, users, ips, memberships): leak detection',
+    labelNames: ['map'],
+    registers: [register],
+    collect(this: Gauge<'map'>) {
+      for (const [map, n] of Object.entries(core.entries())) this.set({ map }, n);
+    },
+  });
+  new Gauge({
     name: 'chatbench_active_resources',
     help: 'Active libuv resources by type (process.getActiveResourcesInfo): leak detection',
     labelNames: ['type'],

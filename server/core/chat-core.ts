@@ -18,6 +18,7 @@ import {
 import { roomAllowed, verifyToken, type TokenClaims } from '../../protocol/token.js';
 import type { ServerConfig } from '../config.js';
 import type { MessageStore } from '../store/store.js';
+import { LocalIpCounter, type IpCounter } from './ip-counter.js';
 import { Outbox, type OutboxEvents } from './outbox.js';
 import { TokenBucket } from './rate-limiter.js';
 import { Room, RoomRegistry } from './rooms.js';
@@ -33,8 +34,8 @@ export interface Publisher {
   publish(core: ChatCore, room: Room, sender: Session, say: SayFrame): void;
   /** A member joined (+1) or left (-1) a room here (so other threads can count members). */
   membership?(room: string, delta: 1 | -1): void;
-  /** Members of the room elsewhere (other threads). */
-  remoteMembers?(room: string): number;
+  /** Members of the room on every thread, when this publisher knows them. */
+  members?(room: string): number | undefined;
 }
 
 export type SayFrame = Extract<ClientFrame, { type: 'say' }>;
@@ -60,7 +61,6 @@ export class ChatCore {
   readonly sessions = new Map<string, Session>();
   readonly rooms: RoomRegistry;
   private readonly users = new Map<string, UserState>();
-  private readonly perIp = new Map<string, number>();
   private nextConn = 0;
   private readonly outboxEvents: OutboxEvents<Session> = {
     overflow: (s) => this.slowConsumer(s),
@@ -74,22 +74,33 @@ export class ChatCore {
     readonly log: Logger,
     private readonly connPrefix = 'c',
     private readonly publisher: Publisher = localPublisher,
+    private readonly perIp: IpCounter = new LocalIpCounter(),
   ) {
     this.rooms = new RoomRegistry((name) => store.lastSeq(name));
   }
 
+  /** Sizes of the per-connection bookkeeping: all zero when no one is connected. */
+  entries(): { sessions: number; users: number; ips: number; memberships: number } {
+    return { sessions: this.sessions.size, users: this.users.size, ips: this.perIp.size, memberships: this.rooms.memberships() };
+  }
+
   // ---- connection lifecycle ----
 
-  /** May a new connection from `ip` be accepted (--max-conns-per-ip)? */
-  admits(ip: string): boolean {
-    return this.config.maxConnsPerIp <= 0 || (this.perIp.get(ip) ?? 0) < this.config.maxConnsPerIp;
+  /** Count a connection from `ip` about to be upgraded, unless --max-conns-per-ip refuses it.
+   * An admitted connection must then be open()ed. */
+  admit(ip: string): boolean {
+    return this.perIp.tryAdd(ip, this.config.maxConnsPerIp);
+  }
+
+  /** An admitted connection that never opened (the upgrade failed). */
+  abandon(ip: string): void {
+    this.perIp.remove(ip);
   }
 
   open(transport: Transport, ip: string, claims?: TokenClaims): Session {
     const s = new Session(`${this.connPrefix}${(this.nextConn++).toString(36)}`, ip, transport, this.stats);
     s.outbox = new Outbox(s, transport, this.config.maxQueueBytes, this.config.slowConsumer === 'drop-oldest', this.outboxEvents);
     this.sessions.set(s.id, s);
-    this.perIp.set(ip, (this.perIp.get(ip) ?? 0) + 1);
     this.stats.connectionsOpen++;
     this.stats.connectionsTotal++;
     this.logConn(s, 'debug', 'connection opened', { ip });
@@ -106,9 +117,7 @@ export class ChatCore {
       this.publisher.membership?.(room.name, -1);
     }
     s.rooms.length = 0;
-    const ipCount = (this.perIp.get(s.ip) ?? 1) - 1;
-    if (ipCount <= 0) this.perIp.delete(s.ip);
-    else this.perIp.set(s.ip, ipCount);
+    this.perIp.remove(s.ip);
     if (s.user) this.releaseUser(s.user);
     this.stats.connectionsOpen--;
     this.stats.closed(code);
@@ -187,7 +196,7 @@ export class ChatCore {
       this.publisher.membership?.(name, 1);
     }
     const history = historyLimit > 0 ? this.store.history(name, historyLimit) : undefined;
-    const members = room.members.size + (this.publisher.remoteMembers?.(name) ?? 0);
+    const members = this.publisher.members?.(name) ?? room.members.size;
     s.send(encodeJoined(name, members, room.seq, history));
   }
 

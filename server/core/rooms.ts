@@ -31,4 +31,11 @@ export class RoomRegistry {
   get count(): number {
     return this.rooms.size;
   }
+
+  /** Memberships over all rooms (for leak checks). */
+  memberships(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) n += room.members.size;
+    return n;
+  }
 }

@@ -9,9 +9,7 @@ export type BusMessage =
   | { t: 'fanout'; room: string; seq: number; frame: string; thread: number; conn: string }
   /** the owner committed a message a session on the receiving thread sent */
   | { t: 'ack'; conn: string; id: string | number; room: string; seq: number }
-  | { t: 'nack'; conn: string; id: string | number; reason: string }
-  /** members joined (+) or left (-) a room on the sending thread */
-  | { t: 'members'; room: string; delta: number };
+  | { t: 'nack'; conn: string; id: string | number; reason: string };
 
 export class ThreadBus {
   private readonly outgoing: BusMessage[][];

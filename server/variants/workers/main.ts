@@ -11,6 +11,7 @@ import type { ServerConfig } from '../../config.js';
 import { createProcessMetrics } from '../../metrics.js';
 import type { RunningServer } from '../index.js';
 import type { FromThread, ThreadData, ToThread } from './messages.js';
+import { SharedCounts } from './shared-counts.js';
 
 export async function startWorkers(config: ServerConfig): Promise<RunningServer> {
   const n = Math.max(1, config.threads);
@@ -26,9 +27,11 @@ export async function startWorkers(config: ServerConfig): Promise<RunningServer>
     }
   }
   const counters = new SharedArrayBuffer(4 * n);
+  const ipCounts = SharedCounts.create(4096);
+  const memberCounts = SharedCounts.create(131_072); // 1 MiB: room counts stay exact up to ~100k rooms
   const entry = dist('server/variants/workers/thread.js');
   const threads = ports.map((own, index) => {
-    const data: ThreadData = { config: threadConfig, index, threads: n, ports: own, counters };
+    const data: ThreadData = { config: threadConfig, index, threads: n, ports: own, counters, ipCounts, memberCounts };
     return new Worker(entry, { workerData: data, transferList: own.filter((p): p is MessagePort => p !== undefined) });
   });
   const registry = createProcessMetrics({ variant: config.variant });

@@ -8,6 +8,8 @@ export interface ThreadData {
   threads: number;
   ports: (MessagePort | undefined)[];
   counters: SharedArrayBuffer; // Int32 per thread: its open connections, for /healthz
+  ipCounts: SharedArrayBuffer; // connections per IP, across threads (SharedCounts)
+  memberCounts: SharedArrayBuffer; // members per room, across threads (SharedCounts)
 }
 
 export type ToThread =

@@ -7,12 +7,15 @@ import { ErrorCode } from '../../../protocol/errors.js';
 import type { ChatCore, Publisher } from '../../core/chat-core.js';
 import type { CommitSink } from '../../store/store.js';
 import { ownerOf, type BusMessage, type ThreadBus } from './bus.js';
+import type { SharedCounts } from './shared-counts.js';
 
 export class RoutedPublisher implements Publisher {
   private core: ChatCore | undefined;
-  private readonly elsewhere = new Map<string, number>(); // room → members on other threads
 
-  constructor(private readonly bus: ThreadBus) {}
+  constructor(
+    private readonly bus: ThreadBus,
+    private readonly memberCounts: SharedCounts,
+  ) {}
 
   /** Start handling messages from other threads (after the core exists). */
   attach(core: ChatCore): void {
@@ -34,11 +37,11 @@ export class RoutedPublisher implements Publisher {
   }
 
   membership(room: string, delta: 1 | -1): void {
-    this.bus.broadcast({ t: 'members', room, delta });
+    this.memberCounts.add(room, delta);
   }
 
-  remoteMembers(room: string): number {
-    return this.elsewhere.get(room) ?? 0;
+  members(room: string): number | undefined {
+    return this.memberCounts.get(room);
   }
 
   /** On the owner: fan out here and on every other thread, then store. */
@@ -69,12 +72,6 @@ export class RoutedPublisher implements Publisher {
       case 'ack':
         core.sessions.get(m.conn)?.send(encodeAck(m.id, m.room, m.seq));
         return;
-      case 'members': {
-        const n = (this.elsewhere.get(m.room) ?? 0) + m.delta;
-        if (n > 0) this.elsewhere.set(m.room, n);
-        else this.elsewhere.delete(m.room);
-        return;
-      }
       case 'nack':
         core.sessions.get(m.conn)?.send(encodeError(ErrorCode.UNAVAILABLE, m.reason, m.id));
         return;

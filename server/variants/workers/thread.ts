@@ -7,6 +7,7 @@ import { handleConnection } from '../callback.js';
 import { ThreadBus } from './bus.js';
 import type { FromThread, ThreadData, ToThread } from './messages.js';
 import { RoutedPublisher } from './routed-publisher.js';
+import { SharedCounts, SharedIpCounter } from './shared-counts.js';
 
 const data = workerData as ThreadData;
 const port = parentPort!;
@@ -21,12 +22,13 @@ function post(m: FromThread): void {
 
 async function start(listenFd?: number): Promise<void> {
   const bus = new ThreadBus(data.index, data.ports);
-  const publisher = new RoutedPublisher(bus);
+  const publisher = new RoutedPublisher(bus, new SharedCounts(data.memberCounts));
   host = await startHost(data.config, handleConnection, {
     ...(listenFd !== undefined ? { listenFd } : {}),
     connPrefix: `t${data.index}-c`,
     logBindings: { thread: data.index },
     publisher,
+    ipCounter: new SharedIpCounter(new SharedCounts(data.ipCounts)),
     defaultMetrics: false,
     backend: (local) => ({
       health: () => ({ variant: data.config.variant, threads: data.threads, connections: counters.reduce((a, b) => a + b, 0) }),

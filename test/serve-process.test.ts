@@ -1,0 +1,88 @@
+// `chatbench serve` as a real process: structured logs with the connection id on every
+// connection-scoped line, and a graceful SIGTERM that flushes pending commits and closes with 1001.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { describe, expect, it } from 'vitest';
+import { CloseCode } from '../protocol/errors.js';
+import { signToken } from '../protocol/token.js';
+import { VARIANTS } from '../server/config.js';
+import { dist } from '../loadgen/paths.js';
+import { ChatClient } from './helpers/chat-client.js';
+
+const SECRET = 'process-secret';
+
+interface Serve {
+  child: ChildProcess;
+  port: number;
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+async function serve(args: string[]): Promise<Serve> {
+  const child = spawn(process.execPath, [dist('bin/chatbench.js'), 'serve', '--port', '0', '--secret', SECRET, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const stderr: string[] = [];
+  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+      if (m) resolve(Number(m[1]));
+    });
+    void exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr.join('\n')}`)));
+  });
+  return { child, port, stderr, exited };
+}
+
+describe.each(VARIANTS)('chatbench serve --variant %s', (variant) => {
+  it('logs JSON with the connection id and user on every connection-scoped line', async () => {
+    const s = await serve(['--variant', variant, '--log-level', 'debug', '--persist', 'none']);
+    const c = await ChatClient.open(`ws://127.0.0.1:${s.port}/`);
+    const ready = await c.auth(signToken({ sub: 'logger' }, SECRET));
+    await c.join('logs');
+    c.send('not json');
+    await c.next('error');
+    c.close();
+    await c.closed;
+    await new Promise((r) => setTimeout(r, 200));
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+    const lines = s.stderr.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const scoped = lines.filter((l) => ['connection opened', 'authenticated', 'error sent', 'connection closed'].includes(l.msg as string));
+    expect(scoped.map((l) => l.msg)).toEqual(expect.arrayContaining(['connection opened', 'authenticated', 'error sent', 'connection closed']));
+    for (const l of scoped) {
+      expect(l.conn).toBe(ready.conn);
+      expect(l.variant).toBe(variant);
+      if (l.msg !== 'connection opened') expect(l.user).toBe('logger');
+    }
+  });
+
+  it('on SIGTERM commits pending messages, closes clients with 1001 and exits 0', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatbench-term-'));
+    try {
+      const db = join(dir, 'chat.db');
+      // a long commit interval keeps the message pending until shutdown flushes it
+      let s = await serve(['--variant', variant, '--db', db, '--commit-interval', '60s']);
+      const c = await ChatClient.open(`ws://127.0.0.1:${s.port}/?token=${signToken({ sub: 'term' }, SECRET)}`);
+      await c.next('ready');
+      await c.join('term');
+      c.send({ type: 'say', room: 'term', id: 'pending', body: 'flushed on shutdown' });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(c.frames.filter((f) => f.type === 'ack')).toEqual([]);
+      s.child.kill('SIGTERM');
+      expect(await c.next('ack')).toMatchObject({ id: 'pending', seq: 1 });
+      expect((await c.closed).code).toBe(CloseCode.GOING_AWAY);
+      expect(await s.exited).toBe(0);
+
+      s = await serve(['--variant', variant, '--db', db]);
+      const res = await fetch(`http://127.0.0.1:${s.port}/rooms/term/history`);
+      expect(((await res.json()) as { messages: { body: string }[] }).messages.map((m) => m.body)).toEqual(['flushed on shutdown']);
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
