@@ -27,7 +27,12 @@ export async function run(args: string[]): Promise<number> {
   const overrides: Record<string, unknown> = {};
   if (values.clients !== undefined) overrides.clients = Number(values.clients);
   if (values.duration !== undefined) overrides.duration = /^\d+(\.\d+)?$/.test(values.duration) ? Number(values.duration) : values.duration;
-  if (values.rate !== undefined) overrides.messageRate = Number(values.rate);
+  if (values.rate !== undefined) {
+    // --rate is the executor's overall rate for the arrival-rate model, else each sender's rate
+    const executor = loadScenario(file).executor;
+    if (executor.type === 'constant-arrival-rate') overrides.executor = { type: executor.type, rate: Number(values.rate) };
+    else overrides.messageRate = Number(values.rate);
+  }
   const scenario = loadScenario(file, overrides);
   const log = (line: string) => console.error(line);
   const tty = process.stderr.isTTY;

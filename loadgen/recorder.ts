@@ -15,6 +15,7 @@ export class Recorder {
   connectOk = 0;
   connectFailed = 0;
   connectRetries = 0;
+  reconnects = 0;
   sent = 0;
   acked = 0;
   delivered = 0;

@@ -8,6 +8,7 @@ import { mergeEncoded, summarize } from './histogram.js';
 import type { ServerSample } from './probe/server-probe.js';
 import type { Scenario } from './scenario/schema.js';
 import { slope } from './stats.js';
+import type { Executor } from './executors/executor.js';
 import { evaluateThresholds } from './thresholds.js';
 import { packageRoot } from './paths.js';
 import { readFileSync } from 'node:fs';
@@ -25,7 +26,8 @@ export interface BuildInput {
   wallSec: number;
   outcome: GeneratorOutcome;
   samples: ServerSample[];
-  serverPid?: number;
+  executor: Executor;
+  serverPids: number[];
   processes: number;
 }
 
@@ -34,11 +36,11 @@ export function buildResult(i: BuildInput): Result {
   const c = sumCounts(outcome.finals.map((f) => f.counts));
   const hist = (key: 'e2e' | 'e2eUncorrected' | 'ack' | 'connect') => summarize(mergeEncoded(outcome.finals.map((f) => f.hist[key])));
   const series = buildSeries(outcome, i.samples);
-  const holdFrom = Math.ceil(scenario.rampUp / 1000);
-  const holdTo = holdFrom + Math.floor(scenario.duration / 1000);
+  const holdFrom = Math.ceil(i.executor.rampEndMs / 1000);
+  const holdTo = Math.floor(i.executor.durationMs / 1000);
   const hold = series.filter((r) => r.t >= holdFrom && r.t < holdTo);
   const mean = (rows: SeriesRow[], key: 'sent' | 'delivered') => (rows.length ? rows.reduce((a, r) => a + r[key], 0) / rows.length : 0);
-  const server = serverFigures(i.samples, outcome.t0Us, scenario, c.delivered);
+  const server = serverFigures(i.samples, outcome.t0Us, i.executor, c.delivered);
   const saturationReasons = saturation(outcome, c);
   const result: Result = {
     schemaVersion: SCHEMA_VERSION,
@@ -49,15 +51,19 @@ export function buildResult(i: BuildInput): Result {
     startedAt: i.startedAt.toISOString(),
     durationSec: round(i.wallSec, 3),
     env: environment(),
-    connections: { target: scenario.clients, peak: c.peakConnected, failed: c.connectFailed, retries: c.connectRetries },
+    connections: { target: i.executor.clients, peak: c.peakConnected, failed: c.connectFailed, retries: c.connectRetries, reconnects: c.reconnects },
     messages: { sent: c.sent, acked: c.acked, delivered: c.delivered, expected: c.expected, lost: c.lost, duplicated: c.duplicated, reordered: c.reordered },
     latencyMs: { e2e: hist('e2e'), e2eUncorrected: hist('e2eUncorrected'), ack: hist('ack'), connect: hist('connect') },
     throughput: { sentPerSec: round(mean(hold, 'sent'), 1), deliveredPerSec: round(mean(hold, 'delivered'), 1) },
-    server: { ...(i.serverPid ? { pid: i.serverPid } : {}), ...server },
+    server: { ...(i.serverPids.length ? { pid: i.serverPids[0], pids: i.serverPids } : {}), ...server },
     generator: {
       processes: i.processes,
       cpuSeconds: round((c.cpuUserUs + c.cpuSystemUs) / 1e6, 3),
       rssBytes: c.rssBytes,
+      bytesPerClient:
+        c.clients > 0 && c.peakClientsRssBytes > 0
+          ? { rss: Math.round((c.peakClientsRssBytes - c.baselineRssBytes) / c.clients), heap: Math.round((c.peakClientsHeapBytes - c.baselineHeapBytes) / c.clients) }
+          : null,
       loopDelayP99Ms: round(c.loopDelayP99Ms, 2),
       loopDelayMaxMs: round(c.loopDelayMaxMs, 2),
       saturated: saturationReasons.length > 0,
@@ -123,10 +129,10 @@ function buildSeries(outcome: GeneratorOutcome, samples: ServerSample[]): Series
   return rows;
 }
 
-function serverFigures(samples: ServerSample[], t0Us: number, scenario: Scenario, delivered: number): Omit<Result['server'], 'pid'> {
+function serverFigures(samples: ServerSample[], t0Us: number, exec: Executor, delivered: number): Omit<Result['server'], 'pid'> {
   const known = samples.filter((s) => s.rssBytes !== null);
   const peak = (key: 'rssBytes' | 'heapBytes') => (known.length ? Math.max(...known.map((s) => s[key] ?? 0)) : null);
-  const rampEndUs = t0Us + (scenario.rampUp + 1000) * 1e3;
+  const rampEndUs = t0Us + (exec.rampEndMs + 1000) * 1e3;
   const ramp = known.filter((s) => s.atUs >= t0Us && s.atUs <= rampEndUs && s.connections !== null);
   const rss = slope(ramp.map((s) => ({ x: s.connections!, y: s.rssBytes! })));
   const heap = slope(ramp.filter((s) => s.heapBytes !== null).map((s) => ({ x: s.connections!, y: s.heapBytes! })));
@@ -138,6 +144,26 @@ function serverFigures(samples: ServerSample[], t0Us: number, scenario: Scenario
     cpuSeconds: cpuSeconds === null ? null : round(cpuSeconds, 3),
     memoryPerConnection: rss !== null && heap !== null ? { rssBytes: Math.round(rss), heapBytes: Math.round(heap), samples: ramp.length } : null,
     cpuMsPer1kDeliveries: cpuSeconds !== null && delivered > 0 ? round((cpuSeconds * 1000) / (delivered / 1000), 3) : null,
+    idleHold: idleHold(known, t0Us, exec),
+  };
+}
+
+/** Memory per connection once the hold has settled: the median of the hold's last 5 samples
+ * (or its second half, if shorter) against the first sample, taken before any connection. */
+function idleHold(known: ServerSample[], t0Us: number, exec: Executor): Result['server']['idleHold'] {
+  const base = known[0];
+  const holdStart = t0Us + (exec.rampEndMs + 1000) * 1e3;
+  const holdEnd = t0Us + exec.durationMs * 1e3;
+  const hold = known.filter((s) => s.atUs >= holdStart && s.atUs <= holdEnd && s.connections !== null && s.heapBytes !== null);
+  const tail = hold.slice(-Math.max(1, Math.min(5, Math.ceil(hold.length / 2))));
+  if (!base || base.heapBytes === null || tail.length === 0) return null;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const conns = median(tail.map((s) => s.connections!));
+  if (conns <= 0) return null;
+  return {
+    rssBytesPerConnection: Math.round((median(tail.map((s) => s.rssBytes!)) - base.rssBytes!) / conns),
+    heapBytesPerConnection: Math.round((median(tail.map((s) => s.heapBytes!)) - base.heapBytes) / conns),
+    connections: conns,
   };
 }
 

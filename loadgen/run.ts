@@ -1,12 +1,13 @@
-// `chatbench run`: one scenario against an embedded server (started here) or a --target.
+// `chatbench run`: one scenario against embedded servers (started here) or --target servers.
 import { connect } from 'node:net';
 import { monoUs } from './clock.js';
 import { runGenerators, type SecondAggregate } from './coordinator.js';
+import { createExecutor } from './executors/registry.js';
 import { buildResult } from './result-builder.js';
-import { sampleServer, type ServerSample } from './probe/server-probe.js';
+import { sampleServers, type ServerEndpoint, type ServerSample } from './probe/server-probe.js';
 import { startEmbeddedServer, type EmbeddedServer } from './server-process.js';
 import type { Scenario } from './scenario/schema.js';
-import type { WorkerPlan } from './worker/messages.js';
+import type { Target, WorkerPlan } from './worker/messages.js';
 import type { Result } from '../reports/schema.js';
 import { DEV_SECRET } from '../protocol/token.js';
 
@@ -16,7 +17,8 @@ export interface RunOptions {
   scenario: Scenario;
   scenarioFile?: string;
   variant?: string;
-  target?: string; // ws://host:port[/path]
+  /** ws://host:port[/path], or several separated by commas (rooms are spread over them). */
+  target?: string;
   secret?: string;
   log: (line: string) => void;
   progress?: (s: SecondAggregate, totalSec: number) => void;
@@ -27,66 +29,62 @@ export class TargetUnreachableError extends Error {}
 export async function runScenario(o: RunOptions): Promise<Result> {
   const { scenario } = o;
   const secret = o.secret ?? process.env.CHATBENCH_SECRET ?? DEV_SECRET;
-  let server: EmbeddedServer | undefined;
-  let targetUrl: URL;
+  const exec = createExecutor(scenario);
   const variant = o.target ? 'external' : (o.variant ?? scenario.variant);
-  if (o.target) {
-    targetUrl = parseTarget(o.target);
-    await checkReachable(targetUrl);
-  } else {
-    server = await startEmbeddedServer(variant, { secret, ...scenario.server }, o.log);
-    targetUrl = new URL(server.wsUrl);
-    o.log(`embedded server (${variant}) pid ${server.pid} on ${server.url}`);
-  }
+  const embedded: EmbeddedServer[] = [];
+  let urls: URL[];
   try {
-    const httpBase = `http://${targetUrl.host}`;
-    const processes = scenario.generators ?? Math.max(1, Math.ceil(scenario.clients / CLIENTS_PER_PROCESS));
-    const loopback = isLoopback(targetUrl.hostname);
+    if (o.target) {
+      urls = o.target.split(',').map((t) => parseTarget(t.trim()));
+      for (const u of urls) await checkReachable(u);
+    } else {
+      for (let i = 0; i < scenario.servers; i++) embedded.push(await startEmbeddedServer(variant, { secret, ...scenario.server }, o.log));
+      urls = embedded.map((s) => new URL(s.wsUrl));
+      o.log(`embedded server${embedded.length > 1 ? 's' : ''} (${variant}): ${embedded.map((s) => `pid ${s.pid} on ${s.url}`).join(', ')}`);
+    }
+    const servers: ServerEndpoint[] = urls.map((u, i) => ({ url: `http://${u.host}`, ...(embedded[i] ? { pid: embedded[i].pid } : {}) }));
+    const targets: Target[] = urls.map((u) => ({ host: u.hostname, port: Number(u.port || 80), path: u.pathname + u.search }));
+    const processes = scenario.generators ?? Math.max(1, Math.ceil(exec.clients / CLIENTS_PER_PROCESS));
+    const loopback = urls.every((u) => isLoopback(u.hostname));
     const plans: WorkerPlan[] = Array.from({ length: processes }, (_, w) => ({
       worker: w,
       workers: processes,
-      target: { host: targetUrl.hostname, port: Number(targetUrl.port || 80), path: targetUrl.pathname + targetUrl.search },
+      targets,
+      // each process binds its own loopback source address: ~28k ephemeral ports each
       ...(loopback ? { localAddress: `127.0.0.${2 + (w % 250)}` } : {}),
       secret,
-      clients: scenario.clients,
-      roomSize: scenario.rooms.size,
-      senders: scenario.senders,
-      messageRate: scenario.messageRate,
-      bodyBytes: scenario.bodyBytes,
-      rampUpMs: scenario.rampUp,
-      durationMs: scenario.duration,
-      drainMs: scenario.drain,
+      scenario,
     }));
     const samples: ServerSample[] = [];
-    const probe = setInterval(() => void sampleServer(httpBase, monoUs()).then((s) => samples.push(s)), 1000);
-    samples.push(await sampleServer(httpBase, monoUs()));
+    const probe = setInterval(() => void sampleServers(servers, monoUs()).then((s) => samples.push(s)), 1000);
+    samples.push(await sampleServers(servers, monoUs()));
     const startedAt = new Date();
     const wall0 = monoUs();
-    const totalSec = (scenario.rampUp + scenario.duration) / 1000;
-    o.log(`running ${scenario.name}: ${scenario.clients} clients in ${processes} generator process(es) against ${targetUrl.href}`);
+    o.log(`running ${scenario.name} (${exec.type}): ${exec.clients} clients in ${processes} generator process(es) against ${urls.map((u) => u.href).join(', ')}`);
     let outcome;
     try {
-      outcome = await runGenerators(plans, (s) => o.progress?.(s, totalSec));
+      outcome = await runGenerators(plans, (s) => o.progress?.(s, exec.durationMs / 1000));
     } finally {
       clearInterval(probe);
     }
-    samples.push(await sampleServer(httpBase, monoUs()));
+    samples.push(await sampleServers(servers, monoUs()));
     return buildResult({
       scenario,
       ...(o.scenarioFile ? { scenarioFile: o.scenarioFile } : {}),
       variant,
-      target: targetUrl.href,
+      target: urls.map((u) => u.href).join(','),
       startedAt,
       wallSec: (monoUs() - wall0) / 1e6,
       outcome,
       samples,
-      ...(server ? { serverPid: server.pid } : {}),
+      executor: exec,
+      serverPids: embedded.map((s) => s.pid),
       processes,
     });
   } finally {
-    if (server) {
-      const code = await server.stop();
-      if (code !== 0) o.log(`warning: embedded server exited with code ${code}`);
+    for (const s of embedded) {
+      const code = await s.stop();
+      if (code !== 0) o.log(`warning: embedded server pid ${s.pid} exited with code ${code}`);
     }
   }
 }

@@ -54,7 +54,7 @@ export const ResultSchema = z.object({
     totalMemBytes: z.number(),
     gitCommit: z.string().optional(),
   }),
-  connections: z.object({ target: count, peak: count, failed: count, retries: count }),
+  connections: z.object({ target: count, peak: count, failed: count, retries: count, reconnects: count.default(0).describe('planned reconnects (reconnector behaviour)') }),
   messages: z.object({
     sent: count,
     acked: count,
@@ -70,7 +70,8 @@ export const ResultSchema = z.object({
     deliveredPerSec: z.number(),
   }),
   server: z.object({
-    pid: z.number().int().optional(),
+    pid: z.number().int().optional().describe('the first embedded server process'),
+    pids: z.array(z.number().int()).optional().describe('every embedded server process'),
     rssBytes: z.number().nullable().describe('peak RSS seen'),
     heapUsedBytes: z.number().nullable().describe('peak JS heap used seen (all threads)'),
     cpuSeconds: z.number().nullable(),
@@ -79,11 +80,21 @@ export const ResultSchema = z.object({
       .nullable()
       .describe('least-squares slope of memory against open connections during the ramp'),
     cpuMsPer1kDeliveries: z.number().nullable(),
+    idleHold: z
+      .object({ rssBytesPerConnection: z.number(), heapBytesPerConnection: z.number(), connections: count })
+      .nullable()
+      .optional()
+      .describe('(memory over the last seconds of the hold − memory before any connection) / connections held'),
   }),
   generator: z.object({
     processes: z.number().int(),
     cpuSeconds: z.number(),
     rssBytes: z.number().describe('sum over generator processes at the end'),
+    bytesPerClient: z
+      .object({ rss: z.number(), heap: z.number() })
+      .nullable()
+      .optional()
+      .describe('generator memory per simulated client: (memory with the most clients connected − before any) / clients'),
     loopDelayP99Ms: z.number(),
     loopDelayMaxMs: z.number(),
     saturated: z.boolean(),

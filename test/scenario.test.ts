@@ -18,7 +18,7 @@ function problemsOf(yaml: string): string[] {
 describe('scenario files', () => {
   it('parses durations and applies defaults', () => {
     const s = parseScenario('name: t\nclients: 10\nduration: 2m\nrampUp: 500ms\nrooms: {size: 5}\nmessageRate: 1\n', 't.yaml');
-    expect(s).toMatchObject({ name: 't', clients: 10, duration: 120_000, rampUp: 500, drain: 5000, senders: 1, bodyBytes: 64, variant: 'coroutine' });
+    expect(s).toMatchObject({ name: 't', clients: 10, duration: 120_000, rampUp: 500, drain: 5000, bodyBytes: 64, variant: 'coroutine', executor: { type: 'constant-vus' }, servers: 1 });
   });
 
   it('reports every problem at once, each with its field path and what was expected', () => {
@@ -38,7 +38,16 @@ describe('scenario files', () => {
   });
 
   it('names missing fields and unknown threshold metrics', () => {
-    expect(problemsOf('name: x\n')).toEqual(expect.arrayContaining([expect.stringMatching(/^clients: /), expect.stringMatching(/^duration: /), expect.stringMatching(/^rooms: /)]));
+    expect(problemsOf('name: x\n')).toEqual([
+      'rooms: required: expected { size: N } or { count: N, distribution?: "uniform" | "zipf", exponent?: N }',
+      'clients: expected a number of clients (required by executor constant-vus)',
+      'duration: expected a duration (required by executor constant-vus)',
+    ]);
+    expect(problemsOf('name: x\nexecutor: {type: churn, connectRate: -1}\nrooms: {size: 2}\n')).toEqual([
+      'executor.connectRate: Too small: expected number to be >0',
+      'executor.lifetime: required: expected a duration like "500ms", "20s", "2m" or a number of seconds',
+      'duration: expected a duration (required by executor churn)',
+    ]);
     const unknown = problemsOf('name: x\nclients: 1\nduration: 1s\nrooms: {size: 1}\nmessageRate: 1\nthresholds: ["e2e.p42 < 3"]\n');
     expect(unknown[0]).toMatch(/^thresholds\.0: unknown metric "e2e\.p42"; expected one of .*e2e\.p99/);
   });

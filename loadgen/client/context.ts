@@ -7,6 +7,8 @@ export interface GeneratorContext {
   readonly rec: Recorder;
   readonly bodyJson: string;
   target(vu: VirtualUser): ConnectTarget;
-  startSending(vu: VirtualUser): void;
+  joined(vu: VirtualUser): void;
+  /** A closed-loop sender got the answer to its message in flight. */
+  answered(vu: VirtualUser): void;
   ended(vu: VirtualUser, code: number, error?: Error): void;
 }

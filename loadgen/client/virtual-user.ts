@@ -1,7 +1,8 @@
-// One simulated chat user: connects (token on the upgrade), joins its room, sends on a fixed
-// schedule if it is a sender, and records what it receives. It emits measurements into the
+// One simulated chat user: connects (token on the upgrade), joins its room, sends when the
+// generator says it is due, and records what it receives. It emits measurements into the
 // process's Recorder and owns no statistics itself, only what it needs to tell lost, duplicated
-// and reordered deliveries apart from its sequence numbers.
+// and reordered deliveries apart from its room's sequence numbers. Each stay in the room (from
+// joined to leaving) is a window; what was expected in closed windows is kept.
 import { encodeJoin, encodeSayRaw } from '../../protocol/frames.js';
 import { idOf, isAck, isMsg, lastEnd, readUint, seqOf, tsAt } from '../../protocol/scan.js';
 import { monoUs } from '../clock.js';
@@ -12,18 +13,28 @@ import type { GeneratorContext } from './context.js';
 
 const ACK_RING = 64; // in-flight messages whose send time a sender remembers (ids modulo 64)
 
+export const Behaviour = { Chatty: 0, Lurker: 1, SlowConsumer: 2, Reconnector: 3 } as const;
+export type Behaviour = (typeof Behaviour)[keyof typeof Behaviour];
+
 export class VirtualUser extends WsConnection implements Scheduled {
   nextSendUs = 0;
   heapPos = -1;
   attempts = 0;
   connectStartUs = 0;
   joined = false;
+  leaving = false; // a planned close (leave or reconnect), not a failure
+  awaitingAck = false; // closed loop: a message is in flight
+  nextToggleUs = 0; // slow consumers and reconnectors: when their behaviour acts next
+  paused = false;
+  private windowOpen = false;
   private joinSeq = 0;
   private next = 0; // next seq expected in the room
   private maxSeq = 0;
   private missing: Set<number> | undefined;
-  private uniqueDelivered = 0;
-  private own = 0; // own messages acked after joining (not delivered back to us)
+  private windowDelivered = 0;
+  private own = 0; // own messages acked in this window (never delivered back to us)
+  private closedExpected = 0;
+  private closedDelivered = 0;
   private msgId = 0;
   private sendLog: Float64Array | undefined;
 
@@ -31,16 +42,27 @@ export class VirtualUser extends WsConnection implements Scheduled {
     private readonly ctx: GeneratorContext,
     readonly index: number,
     readonly room: string,
-    readonly sender: boolean,
+    readonly roomIndex: number,
+    readonly behaviour: Behaviour,
+    readonly waitForAck: boolean,
   ) {
     super();
   }
 
   start(): void {
     this.attempts++;
+    this.leaving = false;
     this.connectStartUs = monoUs();
     this.ctx.rec.connecting++;
     this.connect(this.ctx.target(this));
+  }
+
+  /** Leave for good (ramp-down, churn) or for a moment (reconnector): a planned close. */
+  leave(): void {
+    this.leaving = true;
+    this.closeWindow();
+    if (this.paused) this.resumeReading();
+    this.close(1000);
   }
 
   // ---- WsConnection hooks ----
@@ -52,7 +74,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
   protected text(buf: Buffer, start: number, end: number): void {
     if (isMsg(buf, start, end)) return this.onMsg(buf, start, end);
     if (isAck(buf, start, end)) return this.onAck(buf, start, end);
-    let frame: { type?: string; seq?: number; code?: string };
+    let frame: { type?: string; seq?: number; code?: string; ref?: unknown };
     try {
       frame = JSON.parse(buf.toString('utf8', start, end)) as typeof frame;
     } catch {
@@ -65,16 +87,16 @@ export class VirtualUser extends WsConnection implements Scheduled {
         return;
       case 'joined':
         this.joined = true;
+        this.windowOpen = true;
         this.joinSeq = frame.seq ?? 0;
         this.next = this.joinSeq + 1;
         this.maxSeq = this.joinSeq;
-        this.ctx.rec.connecting--;
-        this.ctx.rec.connectOk++;
-        this.ctx.rec.joined();
-        if (this.sender) this.ctx.startSending(this);
+        this.ctx.joined(this);
         return;
       case 'error':
-        return this.ctx.rec.error(frame.code ?? 'UNKNOWN');
+        this.ctx.rec.error(frame.code ?? 'UNKNOWN');
+        if (frame.ref !== undefined && this.awaitingAck) this.ctx.answered(this);
+        return;
     }
   }
 
@@ -84,15 +106,16 @@ export class VirtualUser extends WsConnection implements Scheduled {
 
   // ---- sending ----
 
-  /** Send the message intended for nextSendUs (called by the schedule when it is due). */
+  /** Send the message intended for nextSendUs (the generator calls this when it is due). */
   sendDue(nowUs: number): void {
-    if (this.state !== WsState.Open) return;
+    if (this.state !== WsState.Open || !this.joined) return;
     const id = this.msgId++;
     const log = (this.sendLog ??= new Float64Array(ACK_RING));
     log[id % ACK_RING] = this.nextSendUs;
     const payload = encodeSayRaw(this.room, id, `${Math.round(this.nextSendUs)}:${Math.round(nowUs)}`, this.ctx.bodyJson);
     this.sendText(payload, payload.length); // ASCII only: the body is ASCII
     this.ctx.rec.sent++;
+    if (this.waitForAck) this.awaitingAck = true;
   }
 
   // ---- receiving ----
@@ -100,12 +123,12 @@ export class VirtualUser extends WsConnection implements Scheduled {
   private onMsg(buf: Buffer, start: number, end: number): void {
     const seq = seqOf(buf, start, end);
     const ts = tsAt(buf, lastEnd, end);
+    if (seq >= 0 && !this.track(seq, false)) return;
     if (ts >= 0) {
       const intended = readUint(buf, ts, end);
       const actual = readUint(buf, lastEnd + 1, end);
       if (intended > 0 && actual > 0) this.ctx.rec.delivery(monoUs(), intended, actual);
     }
-    if (seq >= 0) this.track(seq, false);
   }
 
   private onAck(buf: Buffer, start: number, end: number): void {
@@ -115,11 +138,13 @@ export class VirtualUser extends WsConnection implements Scheduled {
     if (id >= 0 && this.sendLog) record(this.ctx.rec.ack, monoUs() - this.sendLog[id % ACK_RING]!);
     if (seq > this.joinSeq) this.own++;
     if (seq >= 0) this.track(seq, true);
+    if (this.awaitingAck) this.ctx.answered(this);
   }
 
-  /** Follow the room's sequence: own acks fill the gaps our own messages leave in the stream. */
-  private track(seq: number, own: boolean): void {
-    if (seq <= this.joinSeq) return; // sent before we joined
+  /** Follow the room's sequence: own acks fill the gaps our own messages leave in the stream.
+   * Returns true for a new delivery (not a duplicate, not from before we joined). */
+  private track(seq: number, own: boolean): boolean {
+    if (!this.windowOpen || seq <= this.joinSeq) return false; // sent before we joined, or we left
     if (seq > this.maxSeq) this.maxSeq = seq;
     const rec = this.ctx.rec;
     if (seq === this.next) {
@@ -132,13 +157,25 @@ export class VirtualUser extends WsConnection implements Scheduled {
       if (!own) rec.reordered++;
     } else {
       if (!own) rec.duplicated++;
-      return;
+      return false;
     }
-    if (!own) {
-      this.uniqueDelivered++;
-      rec.delivered++;
-      rec.lastDeliveryUs = monoUs();
-    }
+    if (own) return false;
+    this.windowDelivered++;
+    rec.delivered++;
+    rec.lastDeliveryUs = monoUs();
+    return true;
+  }
+
+  /** End a stay in the room (we left, or the connection ended): everything up to the highest seq
+   * seen was expected. Idempotent. */
+  closeWindow(): void {
+    if (!this.windowOpen) return;
+    this.windowOpen = false;
+    this.closedExpected += Math.max(0, this.maxSeq - this.joinSeq - this.own);
+    this.closedDelivered += this.windowDelivered;
+    this.windowDelivered = 0;
+    this.own = 0;
+    this.missing = undefined;
   }
 
   /** Highest seq this user saw in its room (ack or msg). */
@@ -146,12 +183,13 @@ export class VirtualUser extends WsConnection implements Scheduled {
     return this.maxSeq;
   }
 
-  /** Deliveries this user should have had, given the room's final seq. */
+  /** Deliveries this user should have had, given its room's final seq. */
   expected(finalSeq: number): number {
-    return this.joined ? Math.max(0, finalSeq - this.joinSeq - this.own) : 0;
+    const open = this.windowOpen ? Math.max(0, finalSeq - this.joinSeq - this.own) : 0;
+    return this.closedExpected + open;
   }
 
   get delivered(): number {
-    return this.uniqueDelivered;
+    return this.closedDelivered + (this.windowOpen ? this.windowDelivered : 0);
   }
 }

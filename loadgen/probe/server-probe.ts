@@ -3,6 +3,7 @@
 // metrics; a target without them yields null samples and the result says so.
 import { request } from 'node:http';
 import { maxMetric, sumMetric } from './prometheus-text.js';
+import { procSample } from './proc-sampler.js';
 
 export interface ServerSample {
   atUs: number;
@@ -27,19 +28,35 @@ export function fetchText(url: string, timeoutMs = 2000): Promise<string> {
   });
 }
 
-export async function sampleServer(baseUrl: string, atUs: number): Promise<ServerSample> {
+export interface ServerEndpoint {
+  url: string; // http://host:port
+  pid?: number; // local process: RSS and CPU from /proc
+}
+
+/** One server's figures: /proc for RSS and CPU when its pid is known, /metrics for the rest. */
+export async function sampleServer(server: ServerEndpoint, atUs: number): Promise<ServerSample> {
+  const proc = server.pid ? procSample(server.pid) : undefined;
+  let text = '';
   try {
-    const text = await fetchText(`${baseUrl}/metrics`);
-    const lag = maxMetric(text, 'chatbench_eventloop_delay_p99_seconds');
-    return {
-      atUs,
-      rssBytes: sumMetric(text, 'process_resident_memory_bytes') ?? null,
-      heapBytes: sumMetric(text, 'chatbench_heap_used_bytes') ?? null,
-      cpuSeconds: sumMetric(text, 'process_cpu_seconds_total') ?? null,
-      loopDelayP99Ms: lag === undefined ? null : lag * 1000,
-      connections: sumMetric(text, 'chatbench_connections') ?? null,
-    };
+    text = await fetchText(`${server.url}/metrics`);
   } catch {
-    return { atUs, rssBytes: null, heapBytes: null, cpuSeconds: null, loopDelayP99Ms: null, connections: null };
+    // a target without our /metrics: only /proc figures, if any
   }
+  const lag = maxMetric(text, 'chatbench_eventloop_delay_p99_seconds');
+  return {
+    atUs,
+    rssBytes: proc?.rssBytes ?? sumMetric(text, 'process_resident_memory_bytes') ?? null,
+    heapBytes: sumMetric(text, 'chatbench_heap_used_bytes') ?? null,
+    cpuSeconds: proc?.cpuSeconds ?? sumMetric(text, 'process_cpu_seconds_total') ?? null,
+    loopDelayP99Ms: lag === undefined ? null : lag * 1000,
+    connections: sumMetric(text, 'chatbench_connections') ?? null,
+  };
+}
+
+/** All servers of a run as one: memory, CPU and connections summed, the worst loop delay. */
+export async function sampleServers(servers: ServerEndpoint[], atUs: number): Promise<ServerSample> {
+  const all = await Promise.all(servers.map((s) => sampleServer(s, atUs)));
+  const sum = (k: 'rssBytes' | 'heapBytes' | 'cpuSeconds' | 'connections') => (all.some((x) => x[k] === null) ? null : all.reduce((a, x) => a + x[k]!, 0));
+  const lags = all.map((x) => x.loopDelayP99Ms).filter((x): x is number => x !== null);
+  return { atUs, rssBytes: sum('rssBytes'), heapBytes: sum('heapBytes'), cpuSeconds: sum('cpuSeconds'), connections: sum('connections'), loopDelayP99Ms: lags.length ? Math.max(...lags) : null };
 }

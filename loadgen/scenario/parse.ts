@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { unknownThresholdMetric, THRESHOLD_METRICS } from '../thresholds.js';
-import { ScenarioSchema, type Scenario } from './schema.js';
+import { crossFieldProblems, ScenarioSchema, type Scenario } from './schema.js';
 
 export class ScenarioError extends Error {
   constructor(
@@ -34,12 +34,12 @@ export function parseScenario(text: string, file: string, overrides: Record<stri
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ScenarioError(file, ['(root): expected a mapping of scenario fields']);
   }
-  const result = ScenarioSchema.safeParse({ ...(raw as object), ...overrides });
-  if (!result.success) {
-    throw new ScenarioError(
-      file,
-      result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`),
-    );
+  const input = { ...(raw as Record<string, unknown>), ...overrides };
+  const result = ScenarioSchema.safeParse(input);
+  const cross = crossFieldProblems(input);
+  if (!result.success || cross.length) {
+    const issues = result.success ? [] : result.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
+    throw new ScenarioError(file, [...issues, ...cross]);
   }
   const problems = result.data.thresholds.flatMap((t, i) => {
     const name = unknownThresholdMetric(t);

@@ -3,33 +3,110 @@
 import { z } from 'zod';
 import { parseDuration } from '../../lib/duration.js';
 
+const DURATION_EXPECTED = 'expected a duration like "500ms", "20s", "2m" or a number of seconds';
 const duration = z
-  .union([z.number().nonnegative(), z.string()])
-  .refine((v) => parseDuration(v) !== undefined, { message: 'expected a duration like "500ms", "20s", "2m" or a number of seconds' })
+  .union([z.number().nonnegative(), z.string()], { error: (iss) => (iss.input === undefined ? `required: ${DURATION_EXPECTED}` : DURATION_EXPECTED) })
+  .refine((v) => parseDuration(v) !== undefined, { message: DURATION_EXPECTED })
   .transform((v) => parseDuration(v)!);
 
 export const THRESHOLD_PATTERN = /^\s*([a-z][a-zA-Z0-9_.]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
+
+const stage = z.object({ duration, target: z.number().nonnegative() }).strict().transform((s) => ({ durationMs: s.duration, target: s.target }));
+const stages = z.array(stage).min(1, 'expected at least one stage');
+
+const ExecutorSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('constant-vus') }).strict(),
+  z.object({ type: z.literal('ramping-vus'), stages: stages.describe('connected clients over time (from 0)') }).strict(),
+  z.object({ type: z.literal('constant-arrival-rate'), rate: z.number().positive().describe('messages per second, all senders together') }).strict(),
+  z
+    .object({
+      type: z.literal('ramping-arrival-rate'),
+      startRate: z.number().nonnegative().default(0),
+      stages: stages.describe('overall messages per second over time, after the ramp-up'),
+    })
+    .strict(),
+  z.object({ type: z.literal('churn'), connectRate: z.number().positive().describe('new clients per second'), lifetime: duration.describe('how long each client stays') }).strict(),
+]);
+export type ExecutorSpec = z.output<typeof ExecutorSchema>;
+
+const weight = z.number().nonnegative();
+const BehavioursSchema = z
+  .object({
+    chatty: z
+      .object({
+        weight,
+        rate: z.number().nonnegative().optional().describe('messages/s per sender (default: messageRate); arrival-rate executors share their rate instead'),
+        waitForAck: z.boolean().default(false).describe('closed loop: never more than one message in flight'),
+      })
+      .strict()
+      .optional(),
+    lurker: z.object({ weight }).strict().optional(),
+    'slow-consumer': z.object({ weight, pauseEvery: duration.default(5000), pauseFor: duration.default(2000) }).strict().optional(),
+    reconnector: z.object({ weight, every: duration.default(10_000) }).strict().optional(),
+  })
+  .strict()
+  .refine((b) => Object.values(b).some((x) => x && x.weight > 0), { message: 'expected at least one behaviour with a weight above 0' });
+export type BehavioursSpec = z.output<typeof BehavioursSchema>;
+
+const ROOMS_EXPECTED = 'expected { size: N } or { count: N, distribution?: "uniform" | "zipf", exponent?: N }';
+const RoomsSchema = z.union(
+  [
+  z.object({ size: z.number().int().min(1).max(200_000).describe('consecutive clients share a room of this size') }).strict(),
+  z
+    .object({
+      count: z.number().int().min(1).max(200_000),
+      distribution: z.enum(['uniform', 'zipf']).default('uniform'),
+      exponent: z.number().positive().default(1).describe('zipf exponent: higher puts more clients in the first rooms'),
+    })
+    .strict(),
+  ],
+  { error: (iss) => (iss.input === undefined ? `required: ${ROOMS_EXPECTED}` : ROOMS_EXPECTED) },
+);
+export type RoomsSpec = z.output<typeof RoomsSchema>;
 
 export const ScenarioSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a name of letters, digits, "_", "." or "-"'),
     description: z.string().optional(),
     variant: z.enum(['coroutine', 'callback', 'workers']).default('coroutine'),
-    clients: z.number().int().min(1).max(200_000),
+    executor: ExecutorSchema.default({ type: 'constant-vus' }),
+    clients: z.number().int().min(1).max(200_000).optional().describe('required by every executor but ramping-vus and churn'),
     rampUp: duration.default(0),
-    duration: duration,
+    duration: duration.optional().describe('hold after the ramp-up; required by constant-* and churn'),
     drain: duration.default(5000),
-    rooms: z.object({ size: z.number().int().min(1).max(100_000) }).strict(),
-    senders: z.number().min(0).max(1).default(1).describe('fraction of clients that send; the rest only receive'),
-    messageRate: z.number().min(0).max(1000).describe('messages per second per sender'),
+    rooms: RoomsSchema,
+    senders: z.number().min(0).max(1).optional().describe('shorthand for behaviours: this fraction chatty, the rest lurkers'),
+    behaviours: BehavioursSchema.optional(),
+    messageRate: z.number().min(0).max(1000).default(1).describe('messages per second per chatty sender (VU and churn executors)'),
     bodyBytes: z.number().int().min(0).max(65_536).default(64),
+    servers: z.number().int().min(1).max(16).default(1).describe('embedded server processes; rooms are spread over them'),
     generators: z.number().int().min(1).max(64).optional().describe('generator processes (default: one per 12,500 clients)'),
-    server: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}).describe('options passed to `chatbench serve` when the run starts its own server'),
+    server: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}).describe('options passed to `chatbench serve` when the run starts its own servers'),
     thresholds: z
       .array(z.string().regex(THRESHOLD_PATTERN, 'expected "<metric> <op> <number>", e.g. "e2e.p99 < 250"'))
       .default([]),
   })
   .strict();
 
+/** Rules across fields, checked on the raw input so they are reported together with every other
+ * problem (zod skips refinements of an object that already has errors). */
+export function crossFieldProblems(raw: Record<string, unknown>): string[] {
+  const type = (raw.executor as { type?: unknown } | undefined)?.type ?? 'constant-vus';
+  const problems: string[] = [];
+  const needsClients = type !== 'ramping-vus' && type !== 'churn';
+  const needsDuration = type === 'constant-vus' || type === 'constant-arrival-rate' || type === 'churn';
+  if (needsClients && raw.clients === undefined) problems.push(`clients: expected a number of clients (required by executor ${String(type)})`);
+  if (needsDuration && raw.duration === undefined) problems.push(`duration: expected a duration (required by executor ${String(type)})`);
+  if (raw.senders !== undefined && raw.behaviours !== undefined) problems.push('senders: expected either senders or behaviours, not both');
+  return problems;
+}
+
 export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
+
+/** The behaviours a scenario implies: `senders` is shorthand for chatty + lurker. */
+export function behavioursOf(s: Scenario): BehavioursSpec {
+  if (s.behaviours) return s.behaviours;
+  const senders = s.senders ?? 1;
+  return { chatty: { weight: senders, waitForAck: false }, lurker: { weight: 1 - senders } };
+}

@@ -1,53 +1,78 @@
-// One generator process: ramps its share of the clients up, drives every sender from one timer,
-// reports a tick per second, then drains and reports totals. Connection failures before `joined`
-// are retried (up to MAX_ATTEMPTS) while the ramp lasts; only then do they count as failed.
-import { LoopDelay } from '../../lib/loop-delay.js';
+// One generator process: creates its share of the clients (index i with i % workers == worker),
+// connects and disconnects them as the executor plans, drives every sender from one timer, plays
+// the slow-consumer and reconnector behaviours, reports a tick per second, then drains and
+// reports totals. Connection failures before `joined` are retried (up to MAX_ATTEMPTS) while the
+// run lasts; only then do they count as failed.
 import { signToken } from '../../protocol/token.js';
+import { LoopDelay } from '../../lib/loop-delay.js';
 import { monoUs } from '../clock.js';
 import type { GeneratorContext } from '../client/context.js';
-import { VirtualUser } from '../client/virtual-user.js';
+import { Behaviour, VirtualUser } from '../client/virtual-user.js';
 import { WsState, type ConnectTarget } from '../client/ws-connection.js';
-import { encode } from '../histogram.js';
+import type { Executor } from '../executors/executor.js';
+import { createExecutor } from '../executors/registry.js';
+import { createHistogram, encode } from '../histogram.js';
+import { behaviourOf, countBehaviour, roomMapper } from '../population.js';
 import { Recorder } from '../recorder.js';
+import { behavioursOf, type BehavioursSpec } from '../scenario/schema.js';
 import { SendSchedule } from '../send-schedule.js';
-import { createHistogram } from '../histogram.js';
 import type { FinalCounts, FromWorker, WorkerPlan } from './messages.js';
 
 const MAX_ATTEMPTS = 3;
-const MAX_CONNECTING = 1000; // connects in flight at once, so a burst cannot overflow the accept backlog
+const MAX_CONNECTING = 1000; // connects in flight per process, so a burst cannot overflow the accept backlog
 const TICK_MS = 1;
+const BEHAVIOUR_CHECK_US = 50_000;
+const CODES = { chatty: Behaviour.Chatty, lurker: Behaviour.Lurker, 'slow-consumer': Behaviour.SlowConsumer, reconnector: Behaviour.Reconnector } as const;
 
 export class Generator implements GeneratorContext {
   readonly rec = new Recorder();
   readonly bodyJson: string;
-  private readonly users: VirtualUser[] = [];
+  private readonly exec: Executor;
+  private readonly behaviours: BehavioursSpec;
+  private readonly users: VirtualUser[] = []; // in connect order
+  private readonly leavers: VirtualUser[]; // in leave order (only those that leave)
+  private readonly actors: VirtualUser[]; // slow consumers and reconnectors
   private readonly schedule = new SendSchedule<VirtualUser>();
+  private readonly senders: number; // chatty clients in the whole run (all processes)
+  private readonly chattyRate: number;
   private loop: LoopDelay | undefined;
   private readonly runLoop = { p99: 0, max: 0 };
-  private readonly intervalUs: number;
   private t0Us = 0;
   private stopUs = 0;
   private launched = 0;
+  private left = 0;
+  private nextBehaviourCheckUs = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastTick = { sec: 0, cpu: process.cpuUsage(), sent: 0, acked: 0, delivered: 0, errors: 0 };
   private drained = false;
+  private readonly baseline = process.memoryUsage();
+  private peakMem = { connected: -1, rss: 0, heap: 0 };
 
   constructor(
     private readonly plan: WorkerPlan,
     private readonly emit: (m: FromWorker) => void,
   ) {
-    this.bodyJson = JSON.stringify('x'.repeat(plan.bodyBytes));
-    this.intervalUs = plan.messageRate > 0 ? 1e6 / plan.messageRate : Infinity;
-    for (let i = plan.worker; i < plan.clients; i += plan.workers) {
-      const room = `r${Math.floor(i / plan.roomSize)}`;
-      const sender = Math.floor((i + 1) * plan.senders) > Math.floor(i * plan.senders);
-      this.users.push(new VirtualUser(this, i, room, sender));
+    const s = plan.scenario;
+    this.exec = createExecutor(s);
+    this.behaviours = behavioursOf(s);
+    this.bodyJson = JSON.stringify('x'.repeat(s.bodyBytes));
+    this.chattyRate = this.behaviours.chatty?.rate ?? s.messageRate;
+    this.senders = countBehaviour(this.behaviours, this.exec.clients, 'chatty');
+    const roomOf = roomMapper(s.rooms, this.exec.clients);
+    const waitForAck = this.behaviours.chatty?.waitForAck ?? false;
+    for (let i = plan.worker; i < this.exec.clients; i += plan.workers) {
+      const roomIndex = roomOf(i);
+      const behaviour = CODES[behaviourOf(this.behaviours, i)];
+      this.users.push(new VirtualUser(this, i, `r${roomIndex}`, roomIndex, behaviour, behaviour === Behaviour.Chatty && waitForAck));
     }
+    this.users.sort((a, b) => this.exec.connectAtMs(a.index) - this.exec.connectAtMs(b.index));
+    this.leavers = this.users.filter((u) => Number.isFinite(this.exec.leaveAtMs(u.index))).sort((a, b) => this.exec.leaveAtMs(a.index) - this.exec.leaveAtMs(b.index));
+    this.actors = this.users.filter((u) => u.behaviour === Behaviour.SlowConsumer || u.behaviour === Behaviour.Reconnector);
   }
 
   start(t0Us: number): void {
     this.t0Us = t0Us;
-    this.stopUs = t0Us + (this.plan.rampUpMs + this.plan.durationMs) * 1e3;
+    this.stopUs = t0Us + this.exec.durationMs * 1e3;
     this.loop = new LoopDelay();
     this.lastTick.cpu = process.cpuUsage();
     this.timer = setInterval(() => this.tick(), TICK_MS);
@@ -56,27 +81,46 @@ export class Generator implements GeneratorContext {
   // ---- GeneratorContext ----
 
   target(vu: VirtualUser): ConnectTarget {
-    const { host, port, path } = this.plan.target;
-    return { host, port, path, localAddress: this.plan.localAddress, headers: this.authHeader(vu) };
+    const t = this.plan.targets[vu.roomIndex % this.plan.targets.length]!;
+    return { host: t.host, port: t.port, path: t.path, localAddress: this.plan.localAddress, headers: this.authHeader(vu) };
   }
 
-  startSending(vu: VirtualUser): void {
+  joined(vu: VirtualUser): void {
     const now = monoUs();
-    if (this.intervalUs === Infinity || now >= this.stopUs) return;
-    vu.nextSendUs = now + Math.random() * this.intervalUs; // spread the phase of senders
-    this.schedule.add(vu);
+    this.rec.connecting--;
+    this.rec.connectOk++;
+    this.rec.joined();
+    if (vu.behaviour === Behaviour.SlowConsumer || vu.behaviour === Behaviour.Reconnector) {
+      vu.nextToggleUs = now + Math.random() * this.actEveryUs(vu);
+    }
+    if (vu.behaviour !== Behaviour.Chatty || now >= this.stopUs) return;
+    // the first message at a random phase of the sender's schedule
+    const first = this.exec.nextSendMs((now - this.t0Us) / 1e3, this.senders, this.chattyRate, Math.random());
+    vu.nextSendUs = this.t0Us + first * 1e3;
+    vu.awaitingAck = false;
+    if (vu.nextSendUs < this.stopUs) this.schedule.add(vu);
+  }
+
+  answered(vu: VirtualUser): void {
+    vu.awaitingAck = false;
+    if (vu.heapPos < 0 && vu.nextSendUs < this.stopUs && vu.state === WsState.Open) this.schedule.add(vu);
   }
 
   ended(vu: VirtualUser, code: number, error?: Error): void {
     this.schedule.remove(vu);
+    vu.closeWindow();
     if (vu.joined) {
       vu.joined = false;
       this.rec.connected--;
       this.rec.closed(code);
+      if (vu.leaving && vu.behaviour === Behaviour.Reconnector && !this.drained && monoUs() < this.stopUs) {
+        this.rec.reconnects++;
+        vu.start();
+      }
       return;
     }
     this.rec.connecting--;
-    if (this.drained) return;
+    if (this.drained || vu.leaving) return;
     if (vu.attempts < MAX_ATTEMPTS && monoUs() < this.stopUs) {
       this.rec.connectRetries++;
       setTimeout(() => vu.start(), 50 * vu.attempts * (1 + Math.random())).unref();
@@ -92,20 +136,33 @@ export class Generator implements GeneratorContext {
     const now = monoUs();
     this.launch(now);
     this.sendDue(now);
+    this.leave(now);
+    if (now >= this.nextBehaviourCheckUs) {
+      this.nextBehaviourCheckUs = now + BEHAVIOUR_CHECK_US;
+      this.act(now);
+    }
     const sec = Math.floor((now - this.t0Us) / 1e6);
     if (sec > this.lastTick.sec) this.report(sec);
     if (now >= this.stopUs && !this.drained) this.checkDrained(now);
   }
 
-  /** Start the clients whose ramp slot has come (client i of N at t0 + i/N × ramp). */
+  /** Start the clients whose connect time has come. */
   private launch(now: number): void {
-    const { clients, rampUpMs } = this.plan;
-    while (this.launched < this.users.length && this.rec.connecting < MAX_CONNECTING) {
+    while (this.launched < this.users.length && this.rec.connecting < MAX_CONNECTING && now < this.stopUs) {
       const vu = this.users[this.launched]!;
-      const slotUs = this.t0Us + (clients > 1 ? (vu.index / clients) * rampUpMs * 1e3 : 0);
-      if (slotUs > now) break;
+      if (this.t0Us + this.exec.connectAtMs(vu.index) * 1e3 > now) break;
       vu.start();
       this.launched++;
+    }
+  }
+
+  private leave(now: number): void {
+    while (this.left < this.leavers.length) {
+      const vu = this.leavers[this.left]!;
+      if (this.t0Us + this.exec.leaveAtMs(vu.index) * 1e3 > now) break;
+      this.left++;
+      vu.attempts = MAX_ATTEMPTS; // no retries for a client whose time is over
+      vu.leave();
     }
   }
 
@@ -114,17 +171,40 @@ export class Generator implements GeneratorContext {
     let vu = this.schedule.peek();
     while (vu && vu.nextSendUs <= until) {
       vu.sendDue(now);
-      vu.nextSendUs += this.intervalUs;
-      if (vu.nextSendUs >= this.stopUs || vu.state !== WsState.Open) this.schedule.remove(vu);
+      const next = this.exec.nextSendMs((vu.nextSendUs - this.t0Us) / 1e3, this.senders, this.chattyRate, 1);
+      vu.nextSendUs = this.t0Us + next * 1e3;
+      if (vu.awaitingAck || vu.nextSendUs >= this.stopUs || vu.state !== WsState.Open) this.schedule.remove(vu);
       else this.schedule.updateTop();
       vu = this.schedule.peek();
     }
+  }
+
+  /** Slow consumers pause and resume reading; reconnectors drop and come back. */
+  private act(now: number): void {
+    for (const vu of this.actors) {
+      if (!vu.joined || now < vu.nextToggleUs) continue;
+      if (vu.behaviour === Behaviour.Reconnector) {
+        if (now < this.stopUs) vu.leave();
+        continue;
+      }
+      const b = this.behaviours['slow-consumer']!;
+      vu.paused = !vu.paused;
+      if (vu.paused) vu.pauseReading();
+      else vu.resumeReading();
+      vu.nextToggleUs = now + (vu.paused ? b.pauseFor : b.pauseEvery - b.pauseFor) * 1e3;
+    }
+  }
+
+  private actEveryUs(vu: VirtualUser): number {
+    if (vu.behaviour === Behaviour.Reconnector) return this.behaviours.reconnector!.every * 1e3;
+    return this.behaviours['slow-consumer']!.pauseEvery * 1e3;
   }
 
   private report(sec: number): void {
     const cpu = process.cpuUsage();
     const r = this.rec;
     const last = this.lastTick;
+    const loop = this.loop!;
     this.emit({
       type: 'tick',
       sec: last.sec,
@@ -136,22 +216,27 @@ export class Generator implements GeneratorContext {
       errors: r.errorCount - last.errors,
       e2e: encode(r.second),
       cpuUs: cpu.user - last.cpu.user + cpu.system - last.cpu.system,
-      loopDelayP99Ms: this.loop!.percentileMs(99),
+      loopDelayP99Ms: loop.percentileMs(99),
     });
-    this.runLoop.p99 = Math.max(this.runLoop.p99, this.loop!.percentileMs(99));
-    this.runLoop.max = Math.max(this.runLoop.max, this.loop!.maxMs());
-    this.loop!.reset();
+    this.runLoop.p99 = Math.max(this.runLoop.p99, loop.percentileMs(99));
+    this.runLoop.max = Math.max(this.runLoop.max, loop.maxMs());
+    loop.reset();
+    if (r.connected > this.peakMem.connected) {
+      const mem = process.memoryUsage();
+      this.peakMem = { connected: r.connected, rss: mem.rss, heap: mem.heapUsed };
+    }
     r.second = createHistogram();
     this.lastTick = { sec, cpu, sent: r.sent, acked: r.acked, delivered: r.delivered, errors: r.errorCount };
   }
 
-  /** Sending stopped: wait for in-flight deliveries and acks (quiet for 300 ms), at most drainMs. */
+  /** Sending stopped: wait for in-flight deliveries and acks (quiet for 300 ms), at most the drain. */
   private checkDrained(now: number): void {
     const quiet = now - Math.max(this.rec.lastDeliveryUs, this.stopUs) > 300_000;
-    const acksIn = this.rec.acked >= this.rec.sent - (this.rec.errors.get('RATE_LIMITED') ?? 0);
-    if ((quiet && acksIn) || now > this.stopUs + this.plan.drainMs * 1e3) {
+    const unanswered = this.rec.sent - this.rec.acked - (this.rec.errors.get('RATE_LIMITED') ?? 0);
+    if ((quiet && unanswered <= 0) || now > this.stopUs + this.plan.scenario.drain * 1e3) {
       this.drained = true;
       clearInterval(this.timer);
+      for (const vu of this.actors) if (vu.paused) vu.resumeReading();
       const roomMax: Record<string, number> = {};
       for (const vu of this.users) roomMax[vu.room] = Math.max(roomMax[vu.room] ?? 0, vu.highestSeq);
       this.emit({ type: 'drained', roomMax });
@@ -174,6 +259,7 @@ export class Generator implements GeneratorContext {
       connectOk: r.connectOk,
       connectFailed: r.connectFailed,
       connectRetries: r.connectRetries,
+      reconnects: r.reconnects,
       peakConnected: r.peakConnected,
       sent: r.sent,
       acked: r.acked,
@@ -190,6 +276,11 @@ export class Generator implements GeneratorContext {
       loopDelayMaxMs: this.runLoop.max,
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
+      baselineRssBytes: this.baseline.rss,
+      baselineHeapBytes: this.baseline.heapUsed,
+      peakClientsRssBytes: this.peakMem.rss,
+      peakClientsHeapBytes: this.peakMem.heap,
+      clients: this.users.length,
     };
     this.emit({
       type: 'final',

@@ -1,19 +1,20 @@
 // Messages between the coordinator and its generator processes (Node IPC, JSON).
+import type { Scenario } from '../scenario/schema.js';
+
+export interface Target {
+  host: string;
+  port: number;
+  path: string;
+}
 
 export interface WorkerPlan {
   worker: number;
   workers: number;
-  target: { host: string; port: number; path: string };
+  /** Servers; a room lives on targets[roomIndex % targets.length]. */
+  targets: Target[];
   localAddress?: string;
   secret: string;
-  clients: number; // total across all workers; this worker takes indexes i with i % workers == worker
-  roomSize: number;
-  senders: number;
-  messageRate: number;
-  bodyBytes: number;
-  rampUpMs: number;
-  durationMs: number;
-  drainMs: number;
+  scenario: Scenario;
 }
 
 export interface TickCounts {
@@ -34,6 +35,7 @@ export interface FinalCounts {
   connectOk: number;
   connectFailed: number;
   connectRetries: number;
+  reconnects: number;
   peakConnected: number;
   sent: number;
   acked: number;
@@ -50,6 +52,13 @@ export interface FinalCounts {
   loopDelayMaxMs: number;
   rssBytes: number;
   heapUsedBytes: number;
+  /** Memory before any client existed, for the cost per simulated client. */
+  baselineRssBytes: number;
+  baselineHeapBytes: number;
+  /** Memory while the most clients were connected (sampled each second). */
+  peakClientsRssBytes: number;
+  peakClientsHeapBytes: number;
+  clients: number;
 }
 
 export type FromWorker =
