@@ -15,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const LOOP_DELAY_SATURATED_MS = 50;
+export const LOOP_BLOCK_SATURATED_MS = 200;
 export const CPU_SATURATED_FRACTION = 0.9;
 
 export interface BuildInput {
@@ -171,6 +172,9 @@ function idleHold(known: ServerSample[], t0Us: number, exec: Executor): Result['
 function saturation(outcome: GeneratorOutcome, c: Counts): string[] {
   const reasons: string[] = [];
   if (c.loopDelayP99Ms > LOOP_DELAY_SATURATED_MS) reasons.push(`generator event-loop delay p99 ${c.loopDelayP99Ms.toFixed(1)} ms > ${LOOP_DELAY_SATURATED_MS} ms`);
+  const worstSecond = Math.max(0, ...[...outcome.seconds.values()].map((s) => s.loopDelayP99Ms));
+  if (worstSecond > LOOP_DELAY_SATURATED_MS) reasons.push(`generator event-loop delay p99 ${worstSecond.toFixed(1)} ms > ${LOOP_DELAY_SATURATED_MS} ms in its worst second`);
+  if (c.loopDelayMaxMs > LOOP_BLOCK_SATURATED_MS) reasons.push(`a generator event loop was blocked for ${c.loopDelayMaxMs.toFixed(0)} ms (> ${LOOP_BLOCK_SATURATED_MS} ms)`);
   const busy = [...outcome.seconds.values()].filter((s) => s.cpuMaxUs > CPU_SATURATED_FRACTION * 1e6).length;
   if (busy > 0) reasons.push(`a generator process used > ${CPU_SATURATED_FRACTION * 100}% of a core in ${busy} second(s)`);
   return reasons;

@@ -36,7 +36,6 @@ export class Generator implements GeneratorContext {
   private readonly senders: number; // chatty clients in the whole run (all processes)
   private readonly chattyRate: number;
   private loop: LoopDelay | undefined;
-  private readonly runLoop = { p99: 0, max: 0 };
   private t0Us = 0;
   private stopUs = 0;
   private launched = 0;
@@ -218,8 +217,6 @@ export class Generator implements GeneratorContext {
       cpuUs: cpu.user - last.cpu.user + cpu.system - last.cpu.system,
       loopDelayP99Ms: loop.percentileMs(99),
     });
-    this.runLoop.p99 = Math.max(this.runLoop.p99, loop.percentileMs(99));
-    this.runLoop.max = Math.max(this.runLoop.max, loop.maxMs());
     loop.reset();
     if (r.connected > this.peakMem.connected) {
       const mem = process.memoryUsage();
@@ -251,6 +248,8 @@ export class Generator implements GeneratorContext {
       expected += vu.expected(roomMax[vu.room] ?? 0);
       delivered += vu.delivered;
     }
+    const loopP99 = this.loop?.runPercentileMs(99) ?? 0;
+    const loopMax = this.loop?.runMaxMs() ?? 0;
     this.loop?.stop();
     const r = this.rec;
     const cpu = process.cpuUsage();
@@ -272,8 +271,8 @@ export class Generator implements GeneratorContext {
       closes: Object.fromEntries(r.closes),
       cpuUserUs: cpu.user,
       cpuSystemUs: cpu.system,
-      loopDelayP99Ms: this.runLoop.p99,
-      loopDelayMaxMs: this.runLoop.max,
+      loopDelayP99Ms: loopP99,
+      loopDelayMaxMs: loopMax,
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
       baselineRssBytes: this.baseline.rss,
