@@ -72,6 +72,7 @@ export function buildResult(i: BuildInput): Result {
     },
     errors: c.errors,
     closes: c.closes,
+    saturation: saturationPoint(series),
     thresholds: [],
     series,
   };
@@ -166,6 +167,14 @@ function idleHold(known: ServerSample[], t0Us: number, exec: Executor): Result['
     heapBytesPerConnection: Math.round((median(tail.map((s) => s.heapBytes!)) - base.heapBytes) / conns),
     connections: conns,
   };
+}
+
+export const SATURATION_P99_MS = 250;
+
+/** The first second whose e2e p99 passed SATURATION_P99_MS, with the load of that second. */
+function saturationPoint(series: SeriesRow[]): Result['saturation'] {
+  const row = series.find((r) => r.e2eP99 !== null && r.e2eP99 > SATURATION_P99_MS);
+  return row ? { p99LimitMs: SATURATION_P99_MS, atSec: row.t, sentPerSec: row.sent, deliveredPerSec: row.delivered } : null;
 }
 
 /** Reasons to distrust the run: the generator, not the server, may have been the bottleneck. */

@@ -12,6 +12,9 @@ import type { Result } from '../reports/schema.js';
 import { DEV_SECRET } from '../protocol/token.js';
 
 export const CLIENTS_PER_PROCESS = 12_500; // well under the 20,000 open files a process may hold
+/** Binding to port 0 on one address gets slow (kernel time) as its ~28k ports fill; measured here:
+ * fine at 3k per address, the generator stalled for seconds at ~7k. */
+export const CLIENTS_PER_ADDRESS = 3_000;
 
 export interface RunOptions {
   scenario: Scenario;
@@ -46,12 +49,13 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     const targets: Target[] = urls.map((u) => ({ host: u.hostname, port: Number(u.port || 80), path: u.pathname + u.search }));
     const processes = scenario.generators ?? Math.max(1, Math.ceil(exec.clients / CLIENTS_PER_PROCESS));
     const loopback = urls.every((u) => isLoopback(u.hostname));
+    const perAddress = Math.ceil(exec.clients / processes / CLIENTS_PER_ADDRESS);
+    const sources = loopback ? sourceAddresses(processes * perAddress) : [];
     const plans: WorkerPlan[] = Array.from({ length: processes }, (_, w) => ({
       worker: w,
       workers: processes,
       targets,
-      // each process binds its own loopback source address: ~28k ephemeral ports each
-      ...(loopback ? { localAddress: `127.0.0.${2 + (w % 250)}` } : {}),
+      localAddresses: sources.slice(w * perAddress, (w + 1) * perAddress),
       secret,
       scenario,
     }));
@@ -98,6 +102,15 @@ function parseTarget(target: string): URL {
   }
   if (url.protocol !== 'ws:') throw new TargetUnreachableError(`--target ${target}: only ws:// targets are supported`);
   return url;
+}
+
+/** Loopback source addresses, drawn fresh for every run from 127.1.0.0–127.254.255.255: sockets
+ * an earlier run left in TIME_WAIT (60 s) keep their ports on the addresses that run used, and
+ * binding next to thousands of them is slow. */
+export function sourceAddresses(count: number): string[] {
+  const a = 1 + Math.floor(Math.random() * 254);
+  const b = Math.floor(Math.random() * 256);
+  return Array.from({ length: count }, (_, k) => `127.${a}.${(b + Math.floor(k / 250)) % 256}.${2 + (k % 250)}`);
 }
 
 function isLoopback(host: string): boolean {

@@ -18,6 +18,9 @@ const METRICS: Record<string, (r: Result) => number | null> = {
   'throughput.deliveredPerSec': (r) => r.throughput.deliveredPerSec,
   'server.memoryPerConnection.rssBytes': (r) => r.server.memoryPerConnection?.rssBytes ?? null,
   'server.memoryPerConnection.heapBytes': (r) => r.server.memoryPerConnection?.heapBytes ?? null,
+  'server.idleHold.rssBytesPerConnection': (r) => r.server.idleHold?.rssBytesPerConnection ?? null,
+  'server.idleHold.heapBytesPerConnection': (r) => r.server.idleHold?.heapBytesPerConnection ?? null,
+  'connections.reconnects': (r) => r.connections.reconnects,
 };
 for (const l of LATENCIES) for (const s of STATS) METRICS[`${l}.${s}`] = (r) => r.latencyMs[l][s];
 

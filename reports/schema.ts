@@ -102,6 +102,11 @@ export const ResultSchema = z.object({
   }),
   errors: z.record(z.string(), count).describe('error frames and client-side failures, by code'),
   closes: z.record(z.string(), count).describe('connections closed during the run, by close code'),
+  saturation: z
+    .object({ p99LimitMs: z.number(), atSec: z.number(), sentPerSec: z.number(), deliveredPerSec: z.number() })
+    .nullable()
+    .optional()
+    .describe('the first second whose e2e p99 passed the limit (250 ms), and the load at that moment: where the system saturates'),
   thresholds: z.array(z.object({ expression: z.string(), actual: z.number().nullable(), ok: z.boolean() })),
   series: z.array(SeriesRowSchema),
 });

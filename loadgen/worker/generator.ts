@@ -81,7 +81,9 @@ export class Generator implements GeneratorContext {
 
   target(vu: VirtualUser): ConnectTarget {
     const t = this.plan.targets[vu.roomIndex % this.plan.targets.length]!;
-    return { host: t.host, port: t.port, path: t.path, localAddress: this.plan.localAddress, headers: this.authHeader(vu) };
+    const sources = this.plan.localAddresses;
+    const localAddress = sources.length ? sources[vu.index % sources.length] : undefined;
+    return { host: t.host, port: t.port, path: t.path, localAddress, headers: this.authHeader(vu) };
   }
 
   joined(vu: VirtualUser): void {

@@ -12,7 +12,8 @@ export interface WorkerPlan {
   workers: number;
   /** Servers; a room lives on targets[roomIndex % targets.length]. */
   targets: Target[];
-  localAddress?: string;
+  /** Loopback source addresses this process binds its clients to, round robin. */
+  localAddresses: string[];
   secret: string;
   scenario: Scenario;
 }

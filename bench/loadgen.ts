@@ -1,0 +1,106 @@
+// npm run bench:loadgen — what the generator costs, measured side by side with a plain `ws` client
+// loop (bench/plain-ws-loop.ts) against the same server under the same load, in one run:
+//   fan-out: generator CPU per received delivery and per sent message
+//   echo:    say → ack round trips (events = sends + acks) per generator CPU-second
+//   idle:    memory per simulated client
+// The generator shares the machine's cores with the server, so its efficiency caps every
+// end-to-end figure chatbench can produce here.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { dist } from '../loadgen/paths.js';
+import { runScenario } from '../loadgen/run.js';
+import { startEmbeddedServer } from '../loadgen/server-process.js';
+import { parseScenario } from '../loadgen/scenario/parse.js';
+import type { Result } from '../reports/schema.js';
+
+const exec = promisify(execFile);
+const SECRET = 'bench-secret';
+const HOLD_S = 10;
+
+interface Load {
+  clients: number;
+  roomSize: number;
+  sendersPerRoom: number;
+  rate: number;
+}
+
+const FANOUT: Load = { clients: 1000, roomSize: 50, sendersPerRoom: 2, rate: 10 }; // 400 msg/s → 19.6k deliveries/s
+const ECHO: Load = { clients: 500, roomSize: 1, sendersPerRoom: 1, rate: 20 }; // 10k say/ack round trips/s
+const IDLE: Load = { clients: 5000, roomSize: 10, sendersPerRoom: 0, rate: 0 };
+
+async function chatbench(target: string, load: Load) {
+  const senders = load.sendersPerRoom / load.roomSize;
+  const behaviours = senders >= 1 ? `chatty: {weight: 1, rate: ${load.rate}}` : senders > 0 ? `chatty: {weight: ${senders}, rate: ${load.rate}}\n  lurker: {weight: ${1 - senders}}` : 'lurker: {weight: 1}';
+  const scenario = parseScenario(
+    `name: bench\nclients: ${load.clients}\nrampUp: 2s\nduration: ${HOLD_S + 2}s\ndrain: 2s\ngenerators: 1\nrooms: {size: ${load.roomSize}}\nbodyBytes: 64\nbehaviours:\n  ${behaviours}\n`,
+    'bench.yaml',
+  );
+  const r: Result = await runScenario({ scenario, target, secret: SECRET, log: () => {} });
+  // the steady seconds only: after the ramp and a settling second, before the end
+  const hold = r.series.filter((row) => row.t >= 3 && row.t < 3 + HOLD_S);
+  const cpuS = hold.reduce((a, row) => a + row.generatorCpuPct / 100, 0);
+  const sent = hold.reduce((a, row) => a + row.sent, 0);
+  const delivered = hold.reduce((a, row) => a + row.delivered, 0);
+  const acked = sent * (r.messages.sent ? r.messages.acked / r.messages.sent : 0);
+  return { cpuS, sent, delivered, acked, rssPerClient: r.generator.bytesPerClient?.rss ?? NaN, heapPerClient: r.generator.bytesPerClient?.heap ?? NaN, p99: r.latencyMs.e2e.p99, saturated: r.generator.saturated };
+}
+
+async function plain(url: string, load: Load) {
+  const args = { url, secret: SECRET, clients: load.clients, roomSize: load.roomSize, sendersPerRoom: load.sendersPerRoom, rate: load.rate, seconds: HOLD_S, bodyBytes: 64 };
+  const { stdout } = await exec(process.execPath, [dist('bench/plain-ws-loop.js'), JSON.stringify(args)], { timeout: 120_000, maxBuffer: 1 << 20 });
+  const p = JSON.parse(stdout) as { cpuUs: number; sent: number; delivered: number; acks: number; rssPerClient: number; heapPerClient: number; p99Ms: number };
+  return { cpuS: p.cpuUs / 1e6, sent: p.sent, delivered: p.delivered, acked: p.acks, rssPerClient: p.rssPerClient, heapPerClient: p.heapPerClient, p99: p.p99Ms, saturated: false };
+}
+
+function row(label: string, a: number, b: number, digits = 0, note = ''): string {
+  const f = (v: number) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+  const ratio = Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '';
+  return `| ${label} | ${f(a)} | ${f(b)} | ${ratio} | ${note} |`;
+}
+
+async function main(): Promise<void> {
+  const server = await startEmbeddedServer('callback', { secret: SECRET, persist: 'none', rate: 100_000, burst: 100_000 }, () => {});
+  try {
+    console.error(`server: callback variant, pid ${server.pid}; hold ${HOLD_S} s per measurement`);
+    console.error('fan-out: chatbench…');
+    const cf = await chatbench(server.wsUrl, FANOUT);
+    console.error('fan-out: plain ws…');
+    const pf = await plain(server.wsUrl, FANOUT);
+    console.error('echo: chatbench…');
+    const ce = await chatbench(server.wsUrl, ECHO);
+    console.error('echo: plain ws…');
+    const pe = await plain(server.wsUrl, ECHO);
+    console.error('idle: chatbench…');
+    const ci = await chatbench(server.wsUrl, IDLE);
+    console.error('idle: plain ws…');
+    const pi = await plain(server.wsUrl, IDLE);
+
+    const perCpu = (n: number, cpu: number) => n / cpu;
+    const lines = [
+      `## chatbench generator vs a plain ws + hdr-histogram-js client loop`,
+      ``,
+      `Same server (callback variant, --persist none), same load, one run. Fan-out: ${FANOUT.clients} clients in rooms of ${FANOUT.roomSize}, ${FANOUT.sendersPerRoom} senders per room at ${FANOUT.rate}/s. Echo: ${ECHO.clients} clients alone in their rooms sending ${ECHO.rate}/s, each answered by an ack. Idle: ${IDLE.clients} clients.`,
+      ``,
+      `| figure | chatbench | plain ws | ratio | goal |`,
+      `|---|---:|---:|---:|---|`,
+      row('fan-out: received deliveries per generator CPU-second', perCpu(cf.delivered, cf.cpuS), perCpu(pf.delivered, pf.cpuS), 0, '≥ 200,000 and ≥ 5× plain'),
+      row('fan-out: generator CPU-ms per 1,000 received', (cf.cpuS * 1e6) / cf.delivered, (pf.cpuS * 1e6) / pf.delivered, 2),
+      row('fan-out: generator CPU-ms per 1,000 sent', (cf.cpuS * 1e6) / cf.sent, (pf.cpuS * 1e6) / pf.sent, 2, 'includes receiving their fan-out'),
+      row('fan-out: deliveries measured (hold)', cf.delivered, pf.delivered),
+      row('fan-out: e2e p99 ms', cf.p99, pf.p99, 2, 'plain: from actual send time'),
+      row('echo: events (sends + acks) per generator CPU-second', perCpu(ce.sent + ce.acked, ce.cpuS), perCpu(pe.sent + pe.acked, pe.cpuS), 0, '≥ 28,800 (8× Artillery 2’s ≈3,600, quoted, not measured here)'),
+      row('idle: KiB RSS per simulated client', ci.rssPerClient / 1024, pi.rssPerClient / 1024, 2, '≤ 6 KiB'),
+      row('idle: KiB JS heap per simulated client', ci.heapPerClient / 1024, pi.heapPerClient / 1024, 2),
+      ``,
+      cf.saturated || ce.saturated ? '**chatbench flagged its generator as saturated in a measurement: the figures above are a floor.**' : 'chatbench did not flag its generator as saturated in any measurement.',
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
