@@ -16,6 +16,8 @@ usage:
       --json                print the result JSON on stdout
       --clients N --duration D --rate R    override the scenario
   chatbench report RESULT.json [...] [--out FILE]   HTML report of one run or a comparison
+  chatbench report --index DIR [--out FILE]         index page of every run under DIR
+  chatbench report --serve [DIR] [--port N]         serve DIR's reports on http://127.0.0.1
 
 serve options:
 ${serverHelp()}

@@ -14,6 +14,8 @@ import { packageRoot } from './paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Below this many connections, memory noise (MBs) swamps a few KB per connection: no figure. */
+export const MIN_CONNECTIONS_FOR_MEMORY = 1000;
 export const LOOP_DELAY_SATURATED_MS = 50;
 export const LOOP_BLOCK_SATURATED_MS = 200;
 export const CPU_SATURATED_FRACTION = 0.9;
@@ -136,8 +138,10 @@ function serverFigures(samples: ServerSample[], t0Us: number, exec: Executor, de
   const peak = (key: 'rssBytes' | 'heapBytes') => (known.length ? Math.max(...known.map((s) => s[key] ?? 0)) : null);
   const rampEndUs = t0Us + (exec.rampEndMs + 1000) * 1e3;
   const ramp = known.filter((s) => s.atUs >= t0Us && s.atUs <= rampEndUs && s.connections !== null);
-  const rss = slope(ramp.map((s) => ({ x: s.connections!, y: s.rssBytes! })));
-  const heap = slope(ramp.filter((s) => s.heapBytes !== null).map((s) => ({ x: s.connections!, y: s.heapBytes! })));
+  const span = ramp.length ? Math.max(...ramp.map((s) => s.connections!)) - Math.min(...ramp.map((s) => s.connections!)) : 0;
+  const fit = span >= MIN_CONNECTIONS_FOR_MEMORY;
+  const rss = fit ? slope(ramp.map((s) => ({ x: s.connections!, y: s.rssBytes! }))) : null;
+  const heap = fit ? slope(ramp.filter((s) => s.heapBytes !== null).map((s) => ({ x: s.connections!, y: s.heapBytes! }))) : null;
   const cpuKnown = samples.filter((s) => s.cpuSeconds !== null);
   const cpuSeconds = cpuKnown.length >= 2 ? cpuKnown.at(-1)!.cpuSeconds! - cpuKnown[0]!.cpuSeconds! : null;
   return {
@@ -161,7 +165,7 @@ function idleHold(known: ServerSample[], t0Us: number, exec: Executor): Result['
   if (!base || base.heapBytes === null || tail.length === 0) return null;
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const conns = median(tail.map((s) => s.connections!));
-  if (conns <= 0) return null;
+  if (conns < MIN_CONNECTIONS_FOR_MEMORY) return null;
   return {
     rssBytesPerConnection: Math.round((median(tail.map((s) => s.rssBytes!)) - base.rssBytes!) / conns),
     heapBytesPerConnection: Math.round((median(tail.map((s) => s.heapBytes!)) - base.heapBytes) / conns),

@@ -78,7 +78,7 @@ export const ResultSchema = z.object({
     memoryPerConnection: z
       .object({ rssBytes: z.number(), heapBytes: z.number(), samples: count })
       .nullable()
-      .describe('least-squares slope of memory against open connections during the ramp'),
+      .describe('least-squares slope of memory against open connections during the ramp; null when the ramp spans fewer than 1,000 connections'),
     cpuMsPer1kDeliveries: z.number().nullable(),
     idleHold: z
       .object({ rssBytesPerConnection: z.number(), heapBytesPerConnection: z.number(), connections: count })

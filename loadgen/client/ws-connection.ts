@@ -10,6 +10,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+// One read buffer for every socket of the process (net's `onread`): no Buffer and no stream
+// machinery per read. Reads are handled synchronously; bytes kept across reads are copied.
+const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 const HEADER_END = Buffer.from('\r\n\r\n');
 const kOwner = Symbol('chatbench.conn');
 type OwnedSocket = Socket & { [kOwner]?: WsConnection };
@@ -42,11 +45,9 @@ export abstract class WsConnection {
   connect(t: ConnectTarget): void {
     this.state = WsState.Connecting;
     this.key = randomBytes(16).toString('base64');
-    const socket = connect({ host: t.host, port: t.port, localAddress: t.localAddress, noDelay: true }) as OwnedSocket;
+    const socket = connect({ host: t.host, port: t.port, localAddress: t.localAddress, noDelay: true, onread: { buffer: READ_BUFFER, callback: onRead } }) as OwnedSocket;
     socket[kOwner] = this;
     this.socket = socket;
-    socket.on('connect', onConnect);
-    socket.on('data', onData);
     socket.on('error', onError);
     socket.on('close', onClose);
     socket.write(
@@ -105,7 +106,7 @@ export abstract class WsConnection {
     if (this.state === WsState.Connecting) {
       const end = buf.indexOf(HEADER_END);
       if (end < 0) {
-        this.pending = buf;
+        this.pending = Buffer.from(buf);
         return;
       }
       if (!this.handshakeOk(buf.toString('latin1', 0, end))) return;
@@ -131,7 +132,7 @@ export abstract class WsConnection {
       this.frame(b0, buf, off + head, off + head + len);
       off += head + len;
     }
-    if (off < buf.length && this.state === WsState.Open) this.pending = buf.subarray(off);
+    if (off < buf.length && this.state === WsState.Open) this.pending = Buffer.from(buf.subarray(off));
   }
 
   private frame(b0: number, buf: Buffer, start: number, end: number): void {
@@ -194,11 +195,9 @@ export abstract class WsConnection {
 function owner(s: Socket): WsConnection {
   return (s as OwnedSocket)[kOwner]!;
 }
-function onConnect(this: Socket): void {
-  // nothing: the upgrade request was already queued
-}
-function onData(this: Socket, chunk: Buffer): void {
-  owner(this).onBytes(chunk);
+function onRead(this: Socket, nread: number, buf: Buffer): boolean {
+  owner(this).onBytes(buf.subarray(0, nread));
+  return true;
 }
 function onError(this: Socket, err: Error): void {
   owner(this).finish(1006, err);

@@ -1,0 +1,184 @@
+// The HTML reports in a real Chromium (Debian's, driven by playwright-core): one run, a
+// comparison of the three variants, and the index; screenshots go to test-artifacts/.
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runScenario } from '../loadgen/run.js';
+import { parseScenario } from '../loadgen/scenario/parse.js';
+import { loadAssets } from '../reports/html/assets.js';
+import { renderIndex } from '../reports/html/index-page.js';
+import { renderReport } from '../reports/html/render.js';
+import { findRuns } from '../reports/run-files.js';
+import { serveReports } from '../reports/serve.js';
+import type { Result } from '../reports/schema.js';
+import { writeRun } from '../reports/write-run.js';
+
+const ARTIFACTS = resolve('test-artifacts');
+const CHARTS = ['percentiles', 'latency', 'connections', 'throughput', 'memory', 'scatter', 'cpu', 'loop', 'errors'];
+const PALETTE = [
+  [47, 111, 223],
+  [224, 97, 43],
+  [42, 157, 75],
+]; // the first three runs' colours in the report palette
+const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function at(r: Result, path: string): number | null {
+  let v: unknown = r;
+  for (const k of path.split('.')) v = v === null || v === undefined ? undefined : (v as Record<string, unknown>)[k];
+  return typeof v === 'number' ? v : null;
+}
+
+interface Visit {
+  page: Page;
+  errors: string[];
+  requests: string[];
+}
+
+describe('HTML reports in Chromium', () => {
+  let browser: Browser;
+  const dir = join(tmpdir(), `chatbench-report-${process.pid}`);
+  const results: Result[] = [];
+  const files: Record<string, string> = {};
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    for (const variant of ['coroutine', 'callback', 'workers']) {
+      const scenario = parseScenario('name: report\nclients: 40\nrampUp: 2s\nduration: 3s\ndrain: 2s\nrooms: {size: 5}\nmessageRate: 5\nthresholds: ["lost == 0"]\n', 'report.yaml');
+      const r = await runScenario({ scenario, variant, log: () => {} });
+      results.push(r);
+      writeRun(r, join(dir, `run-${variant}`));
+    }
+    const assets = loadAssets();
+    files.single = join(dir, 'run-coroutine', 'report.html');
+    files.comparison = join(dir, 'comparison.html');
+    writeFileSync(files.comparison, renderReport(results, assets));
+    files.index = join(dir, 'index.html');
+    writeFileSync(files.index, renderIndex(findRuns(dir, dir)));
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  async function visit(file: string, colorScheme: 'light' | 'dark' = 'light'): Promise<Visit> {
+    const page = await browser.newPage({ viewport: { width: 1200, height: 900 }, colorScheme, acceptDownloads: true });
+    const errors: string[] = [];
+    const requests: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`file://${file}`);
+    return { page, errors, requests };
+  }
+
+  /** Pixels of each chart's canvas in the colours of the first `runs` runs (lines of identical
+   * runs lie on top of each other, so a comparison counts them together). */
+  async function coloredPixels(page: Page, runs = 1): Promise<Record<string, number>> {
+    await page.waitForFunction((n) => document.querySelectorAll('.chart canvas').length >= n, CHARTS.length);
+    return page.evaluate(
+      ({ charts, rgb }) => {
+        const out: Record<string, number> = {};
+        for (const id of charts) {
+          const canvas = document.querySelector(`#chart-${id} canvas`) as HTMLCanvasElement;
+          const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+          let n = 0;
+          for (let i = 0; i < data.length; i += 4) {
+            if (data[i + 3]! === 0) continue;
+            if (rgb.some((c) => Math.abs(data[i]! - c[0]!) < 40 && Math.abs(data[i + 1]! - c[1]!) < 40 && Math.abs(data[i + 2]! - c[2]!) < 40)) n++;
+          }
+          out[id] = n;
+        }
+        return out;
+      },
+      { charts: CHARTS, rgb: PALETTE.slice(0, runs) },
+    );
+  }
+
+  it('renders one run: charts drawn, numbers equal result.json, no errors, no network', async () => {
+    const { page, errors, requests } = await visit(files.single!);
+    const pixels = await coloredPixels(page);
+    for (const id of CHARTS) expect(pixels[id], `chart ${id}`).toBeGreaterThan(20);
+    const cells = await page.$$eval('td[data-metric][data-value]', (tds) => tds.map((td) => ({ run: Number(td.getAttribute('data-run')), metric: td.getAttribute('data-metric')!, value: td.getAttribute('data-value')!, text: td.textContent! })));
+    expect(cells.length).toBeGreaterThan(20);
+    for (const c of cells) {
+      const expected = at(results[0]!, c.metric);
+      if (expected === null) expect(c.value, c.metric).toBe('');
+      else expect(Number(c.value), c.metric).toBe(expected);
+    }
+    const p99 = cells.find((c) => c.metric === 'latencyMs.e2e.p99')!;
+    expect(p99.text).toContain(results[0]!.latencyMs.e2e.p99.toLocaleString('en-US', { maximumFractionDigits: 3 }));
+    expect(await page.textContent('h1')).toContain('report on coroutine');
+    expect(await page.locator('td.ok, div.ok').count()).toBeGreaterThan(0); // threshold ✓
+    const download = page.waitForEvent('download');
+    await page.click('#download');
+    const saved = join(dir, 'downloaded.json');
+    await (await download).saveAs(saved);
+    expect(JSON.parse(readFileSync(saved, 'utf8'))).toEqual(JSON.parse(readFileSync(join(dir, 'run-coroutine', 'result.json'), 'utf8')));
+    await page.screenshot({ path: join(ARTIFACTS, 'report-single.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([`file://${files.single}`]);
+    await page.close();
+  });
+
+  it('compares three runs: three series in the percentile plot, one column each', async () => {
+    const { page, errors, requests } = await visit(files.comparison!);
+    const pixels = await coloredPixels(page, 3);
+    for (const id of CHARTS) expect(pixels[id], `chart ${id}`).toBeGreaterThan(20);
+    const labels = await page.$$eval('#chart-percentiles .u-legend .u-series .u-label', (ls) => ls.map((l) => l.textContent));
+    expect(labels.filter((l) => l?.endsWith(' e2e'))).toEqual(['coroutine e2e', 'callback e2e', 'workers e2e']);
+    expect(labels.filter((l) => l?.endsWith(' uncorrected'))).toHaveLength(3);
+    for (const [i, r] of results.entries()) {
+      const v = await page.getAttribute(`td[data-run="${i}"][data-metric="throughput.deliveredPerSec"]`, 'data-value');
+      expect(Number(v)).toBe(r.throughput.deliveredPerSec);
+    }
+    await page.screenshot({ path: join(ARTIFACTS, 'report-comparison.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([`file://${files.comparison}`]);
+    await page.close();
+    const dark = await visit(files.comparison!, 'dark');
+    await coloredPixels(dark.page, 3);
+    expect(await dark.page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe('rgb(22, 24, 28)');
+    await dark.page.screenshot({ path: join(ARTIFACTS, 'report-comparison-dark.png'), fullPage: true });
+    expect(dark.errors).toEqual([]);
+    await dark.page.close();
+  });
+
+  it('indexes the runs with links that work, and serves them on localhost', async () => {
+    const { page, errors } = await visit(files.index!);
+    const links = await page.$$eval('table.index a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
+    expect(links).toHaveLength(3);
+    for (const l of links) expect(statSync(new URL(l).pathname).isFile()).toBe(true);
+    expect(await page.locator('tr[data-variant="workers"] td.ok').textContent()).toBe('✓ thresholds ok');
+    await page.screenshot({ path: join(ARTIFACTS, 'report-index.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+
+    const served = await serveReports(dir);
+    try {
+      const index = await (await fetch(served.url)).text();
+      expect(index.match(/<tr data-scenario/g)).toHaveLength(3);
+      expect((await fetch(`${served.url}run-callback/report.html`)).status).toBe(200);
+      expect((await fetch(`${served.url}..%2f..%2fetc/passwd`)).status).toBe(404);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('stays under 1 MB for a 10-minute run and reports its sizes', () => {
+    const long: Result = { ...results[0]!, series: Array.from({ length: 600 }, (_, t) => ({ ...results[0]!.series[t % results[0]!.series.length]!, t })) };
+    const html = renderReport([long], loadAssets());
+    const sizes = {
+      single: statSync(files.single!).size,
+      comparison: statSync(files.comparison!).size,
+      tenMinutes: Buffer.byteLength(html),
+    };
+    writeFileSync(join(ARTIFACTS, 'report-sizes.json'), JSON.stringify(sizes, null, 2));
+    expect(sizes.tenMinutes).toBeLessThan(1024 * 1024);
+    expect(sizes.single).toBeLessThan(1024 * 1024);
+  });
+});
