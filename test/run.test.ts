@@ -57,6 +57,23 @@ describe('chatbench run', () => {
     expect(existsSync(join(dir, 'out', 'report.html'))).toBe(true);
   });
 
+  it('keeps reconnecting clients and churn apart from failures, and loses nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
+    writeFileSync(
+      join(dir, 'churn.yaml'),
+      '# churn — test\nname: churn-test\nexecutor: {type: churn, connectRate: 40, lifetime: 2s}\nduration: 5s\ndrain: 2s\nrooms: {size: 5}\nbehaviours:\n  chatty: {weight: 0.5, rate: 4}\n  lurker: {weight: 0.2}\n  reconnector: {weight: 0.3, every: 500ms}\n',
+    );
+    await cli('run', join(dir, 'churn.yaml'), '--out', join(dir, 'out'));
+    const r = parseResult(JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8')), 'result.json');
+    expect(r.connections.target).toBe(200);
+    expect(r.connections.failed).toBe(0);
+    expect(r.connections.reconnects).toBeGreaterThan(20);
+    expect(r.messages.delivered).toBeGreaterThan(0);
+    expect(r.messages.delivered).toBe(r.messages.expected);
+    expect(r.messages.duplicated).toBe(0);
+    expect(r.errors).toEqual({});
+  });
+
   it('exits 99 when a threshold fails', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
     writeFileSync(join(dir, 'strict.yaml'), SHORT.replace('clients: 60', 'clients: 12').replace('e2e.p99 < 5000', 'e2e.p99 < 0.001'));

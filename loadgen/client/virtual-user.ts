@@ -33,6 +33,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
   private missing: Set<number> | undefined;
   private windowDelivered = 0;
   private own = 0; // own messages acked in this window (never delivered back to us)
+  private unanswered = 0; // own messages of this window with neither ack nor error yet
   private closedExpected = 0;
   private closedDelivered = 0;
   private msgId = 0;
@@ -88,6 +89,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
       case 'joined':
         this.joined = true;
         this.windowOpen = true;
+        this.unanswered = 0;
         this.joinSeq = frame.seq ?? 0;
         this.next = this.joinSeq + 1;
         this.maxSeq = this.joinSeq;
@@ -95,7 +97,10 @@ export class VirtualUser extends WsConnection implements Scheduled {
         return;
       case 'error':
         this.ctx.rec.error(frame.code ?? 'UNKNOWN');
-        if (frame.ref !== undefined && this.awaitingAck) this.ctx.answered(this);
+        if (frame.ref !== undefined) {
+          if (this.unanswered > 0) this.unanswered--;
+          if (this.awaitingAck) this.ctx.answered(this);
+        }
         return;
     }
   }
@@ -115,6 +120,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
     const payload = encodeSayRaw(this.room, id, `${Math.round(this.nextSendUs)}:${Math.round(nowUs)}`, this.ctx.bodyJson);
     this.sendText(payload, payload.length); // ASCII only: the body is ASCII
     this.ctx.rec.sent++;
+    this.unanswered++;
     if (this.waitForAck) this.awaitingAck = true;
   }
 
@@ -135,6 +141,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
     const id = idOf(buf, start, end);
     const seq = seqOf(buf, lastEnd, end);
     this.ctx.rec.acked++;
+    if (this.unanswered > 0) this.unanswered--;
     if (id >= 0 && this.sendLog) record(this.ctx.rec.ack, monoUs() - this.sendLog[id % ACK_RING]!);
     if (seq > this.joinSeq) this.own++;
     if (seq >= 0) this.track(seq, true);
@@ -171,7 +178,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
   closeWindow(): void {
     if (!this.windowOpen) return;
     this.windowOpen = false;
-    this.closedExpected += Math.max(0, this.maxSeq - this.joinSeq - this.own);
+    this.closedExpected += this.windowExpected(this.maxSeq);
     this.closedDelivered += this.windowDelivered;
     this.windowDelivered = 0;
     this.own = 0;
@@ -185,8 +192,15 @@ export class VirtualUser extends WsConnection implements Scheduled {
 
   /** Deliveries this user should have had, given its room's final seq. */
   expected(finalSeq: number): number {
-    const open = this.windowOpen ? Math.max(0, finalSeq - this.joinSeq - this.own) : 0;
-    return this.closedExpected + open;
+    return this.closedExpected + (this.windowOpen ? this.windowExpected(finalSeq) : 0);
+  }
+
+  /** Deliveries expected in the open window up to `lastSeq`: what arrived, plus the gaps — except
+   * that as many gaps as we have unanswered messages of our own may be those messages (their acks
+   * never came: we left first), which were never ours to receive. */
+  private windowExpected(lastSeq: number): number {
+    const gaps = Math.max(0, lastSeq - this.joinSeq - this.own - this.windowDelivered);
+    return this.windowDelivered + Math.max(0, gaps - this.unanswered);
   }
 
   get delivered(): number {

@@ -77,6 +77,10 @@ export abstract class WsConnection {
     return true;
   }
 
+  /** @internal */ get currentSocket(): Socket | undefined {
+    return this.socket;
+  }
+
   /** Start the closing handshake (or drop the socket if it never opened). */
   close(code = 1000): void {
     if (this.state === WsState.Open) {
@@ -152,8 +156,9 @@ export abstract class WsConnection {
     if (opcode === 0x9) return this.pong(buf.subarray(start, end));
     if (opcode === 0x8) {
       const code = end - start >= 2 ? buf.readUInt16BE(start) : 1005;
+      const socket = this.socket!; // finish() may start a reconnect with a new socket
       this.finish(code);
-      this.socket!.end(Buffer.from([0x88, 0x82, 0, 0, 0, 0, code >> 8, code & 0xff]));
+      socket.end(Buffer.from([0x88, 0x82, 0, 0, 0, 0, code >> 8, code & 0xff]));
     }
     // binary (0x2) and pong (0xA) frames are ignored
   }
@@ -169,16 +174,17 @@ export abstract class WsConnection {
 
   private handshakeOk(head: string): boolean {
     const status = head.slice(0, head.indexOf('\r\n'));
+    const socket = this.socket!; // finish() may start a reconnect with a new socket
     if (!/^HTTP\/1\.1 101/.test(status)) {
       this.finish(1006, new Error(`upgrade refused: ${status}`));
-      this.socket!.destroy();
+      socket.destroy();
       return false;
     }
     const accept = /\r\nsec-websocket-accept:\s*(\S+)/i.exec(head)?.[1];
     const expected = createHash('sha1').update(this.key + GUID).digest('base64');
     if (accept !== expected) {
       this.finish(1006, new Error('upgrade response has a wrong Sec-WebSocket-Accept'));
-      this.socket!.destroy();
+      socket.destroy();
       return false;
     }
     return true;
@@ -192,16 +198,19 @@ export abstract class WsConnection {
   }
 }
 
-function owner(s: Socket): WsConnection {
-  return (s as OwnedSocket)[kOwner]!;
+/** The connection a socket belongs to, unless it has moved on to a newer socket (a reconnect):
+ * a replaced socket's late events must not touch the new connection. */
+function owner(s: Socket): WsConnection | undefined {
+  const o = (s as OwnedSocket)[kOwner]!;
+  return o.currentSocket === s ? o : undefined;
 }
 function onRead(this: Socket, nread: number, buf: Buffer): boolean {
-  owner(this).onBytes(buf.subarray(0, nread));
+  owner(this)?.onBytes(buf.subarray(0, nread));
   return true;
 }
 function onError(this: Socket, err: Error): void {
-  owner(this).finish(1006, err);
+  owner(this)?.finish(1006, err);
 }
 function onClose(this: Socket): void {
-  owner(this).finish(1006);
+  owner(this)?.finish(1006);
 }

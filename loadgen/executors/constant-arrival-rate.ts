@@ -1,6 +1,6 @@
 // constant-arrival-rate (open model): N clients connect over the ramp-up; the senders among them
 // together send `rate` messages/s, each on its own fixed schedule, whatever the server answers.
-import { everyMs, type Executor } from './executor.js';
+import { evenly, everyMs, type Executor } from './executor.js';
 
 export function constantArrivalRate(o: { clients: number; rampUpMs: number; durationMs: number; rate: number }): Executor {
   return {
@@ -8,7 +8,7 @@ export function constantArrivalRate(o: { clients: number; rampUpMs: number; dura
     clients: o.clients,
     durationMs: o.rampUpMs + o.durationMs,
     rampEndMs: o.rampUpMs,
-    connectAtMs: (i) => (o.clients > 1 ? (i / o.clients) * o.rampUpMs : 0),
+    connectAtMs: evenly(o.clients, o.rampUpMs),
     leaveAtMs: () => Infinity,
     nextSendMs: (from, senders, _rate, amount) => everyMs((1000 * senders) / o.rate, from, amount),
   };

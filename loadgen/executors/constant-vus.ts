@@ -1,6 +1,6 @@
 // constant-vus: N clients connect evenly over the ramp-up and stay; each sender sends at its
 // behaviour's rate.
-import { everyMs, type Executor } from './executor.js';
+import { evenly, everyMs, type Executor } from './executor.js';
 
 export function constantVus(o: { clients: number; rampUpMs: number; durationMs: number }): Executor {
   return {
@@ -8,7 +8,7 @@ export function constantVus(o: { clients: number; rampUpMs: number; durationMs: 
     clients: o.clients,
     durationMs: o.rampUpMs + o.durationMs,
     rampEndMs: o.rampUpMs,
-    connectAtMs: (i) => (o.clients > 1 ? (i / o.clients) * o.rampUpMs : 0),
+    connectAtMs: evenly(o.clients, o.rampUpMs),
     leaveAtMs: () => Infinity,
     nextSendMs: (from, _senders, rate, amount) => everyMs(1000 / rate, from, amount),
   };

@@ -25,6 +25,11 @@ export interface Executor {
   nextSendMs(fromMs: number, senders: number, rate: number, amount: number): number;
 }
 
+/** connectAtMs for clients connecting evenly over a ramp-up. */
+export function evenly(clients: number, rampUpMs: number): (i: number) => number {
+  return (i) => (clients > 1 ? (i / clients) * rampUpMs : 0);
+}
+
 /** nextSendMs for a constant per-sender interval. */
 export function everyMs(intervalMs: number, fromMs: number, amount: number): number {
   return Number.isFinite(intervalMs) && intervalMs > 0 ? fromMs + amount * intervalMs : Infinity;

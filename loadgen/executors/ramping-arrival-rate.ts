@@ -1,7 +1,7 @@
 // ramping-arrival-rate (open model): N clients connect over the ramp-up at `startRate`; then the
 // overall message rate follows stages (piecewise linear), shared evenly by the senders. Each
 // sender's next message comes when its share of the rate, integrated over time, reaches one.
-import { integrateUntil, totalMs, type Executor, type Stage } from './executor.js';
+import { evenly, integrateUntil, totalMs, type Executor, type Stage } from './executor.js';
 
 export function rampingArrivalRate(o: { clients: number; rampUpMs: number; startRate: number; stages: Stage[] }): Executor {
   // the plan in absolute time: startRate during the ramp-up, then the stages
@@ -11,7 +11,7 @@ export function rampingArrivalRate(o: { clients: number; rampUpMs: number; start
     clients: o.clients,
     durationMs: o.rampUpMs + totalMs(o.stages),
     rampEndMs: o.rampUpMs,
-    connectAtMs: (i) => (o.clients > 1 ? (i / o.clients) * o.rampUpMs : 0),
+    connectAtMs: evenly(o.clients, o.rampUpMs),
     leaveAtMs: () => Infinity,
     nextSendMs: (from, senders, _rate, amount) => (senders > 0 ? integrateUntil(plan, o.startRate, from, amount, 1 / senders) : Infinity),
   };

@@ -44,6 +44,7 @@ export class Generator implements GeneratorContext {
   private timer: NodeJS.Timeout | undefined;
   private lastTick = { sec: 0, cpu: process.cpuUsage(), sent: 0, acked: 0, delivered: 0, errors: 0 };
   private drained = false;
+  private resumed = false;
   private readonly baseline = process.memoryUsage();
   private peakMem = { connected: -1, rss: 0, heap: 0 };
 
@@ -138,10 +139,11 @@ export class Generator implements GeneratorContext {
     this.launch(now);
     this.sendDue(now);
     this.leave(now);
-    if (now >= this.nextBehaviourCheckUs) {
+    if (now >= this.nextBehaviourCheckUs && now < this.stopUs) {
       this.nextBehaviourCheckUs = now + BEHAVIOUR_CHECK_US;
       this.act(now);
     }
+    if (now >= this.stopUs && !this.resumed) this.resumeAll();
     const sec = Math.floor((now - this.t0Us) / 1e6);
     if (sec > this.lastTick.sec) this.report(sec);
     if (now >= this.stopUs && !this.drained) this.checkDrained(now);
@@ -196,6 +198,16 @@ export class Generator implements GeneratorContext {
     }
   }
 
+  /** Sending is over: paused readers read again, so the drain sees what was waiting for them. */
+  private resumeAll(): void {
+    this.resumed = true;
+    for (const vu of this.actors) {
+      if (!vu.paused) continue;
+      vu.paused = false;
+      vu.resumeReading();
+    }
+  }
+
   private actEveryUs(vu: VirtualUser): number {
     if (vu.behaviour === Behaviour.Reconnector) return this.behaviours.reconnector!.every * 1e3;
     return this.behaviours['slow-consumer']!.pauseEvery * 1e3;
@@ -235,7 +247,6 @@ export class Generator implements GeneratorContext {
     if ((quiet && unanswered <= 0) || now > this.stopUs + this.plan.scenario.drain * 1e3) {
       this.drained = true;
       clearInterval(this.timer);
-      for (const vu of this.actors) if (vu.paused) vu.resumeReading();
       const roomMax: Record<string, number> = {};
       for (const vu of this.users) roomMax[vu.room] = Math.max(roomMax[vu.room] ?? 0, vu.highestSeq);
       this.emit({ type: 'drained', roomMax });

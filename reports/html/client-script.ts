@@ -57,32 +57,22 @@ export const CLIENT_SCRIPT = String.raw`
              values: function (u, vals) { return vals.map(function (v) { return tickLabels[v] || ''; }); } },
   });
 
-  var lat = [], latS = [];
-  runs.forEach(function (r, i) {
-    lat.push([r.series.t, r.series.e2eP50]); latS.push({ label: r.label + ' p50', stroke: palette[i % palette.length], width: 1, spanGaps: true });
-    lat.push([r.series.t, r.series.e2eP99]); latS.push({ label: r.label + ' p99', stroke: palette[i % palette.length], width: 2, dash: [4, 2], spanGaps: true });
-  });
-  chart('chart-latency', 'e2e latency per second', 's', 'ms', latS, uPlot.join(lat));
+  // two series per run from its per-second series: a solid and a dashed one
+  function pairChart(id, title, unit, a, aLabel, b, bLabel) {
+    var rows = [], series = [];
+    runs.forEach(function (r, i) {
+      var color = palette[i % palette.length];
+      rows.push([r.series.t, r.series[a]]); series.push({ label: r.label + ' ' + aLabel, stroke: color, width: 2, spanGaps: true });
+      rows.push([r.series.t, r.series[b]]); series.push({ label: r.label + ' ' + bLabel, stroke: color, width: 1, dash: [4, 2], spanGaps: true });
+    });
+    chart(id, title, 's', unit, series, uPlot.join(rows));
+  }
+  pairChart('chart-latency', 'e2e latency per second', 'ms', 'e2eP99', 'p99', 'e2eP50', 'p50');
   chart('chart-connections', 'Open connections', 's', 'connections', perRun(), seriesOf('connections'));
-  var tp = [], tpS = [];
-  runs.forEach(function (r, i) {
-    tp.push([r.series.t, r.series.sent]); tpS.push({ label: r.label + ' sends/s', stroke: palette[i % palette.length], width: 1, dash: [4, 2] });
-    tp.push([r.series.t, r.series.delivered]); tpS.push({ label: r.label + ' deliveries/s', stroke: palette[i % palette.length], width: 2 });
-  });
-  chart('chart-throughput', 'Sends and deliveries per second', 's', 'per second', tpS, uPlot.join(tp));
-  var mem = [], memS = [];
-  runs.forEach(function (r, i) {
-    mem.push([r.series.t, r.series.serverRssMiB]); memS.push({ label: r.label + ' RSS', stroke: palette[i % palette.length], width: 2, spanGaps: true });
-    mem.push([r.series.t, r.series.serverHeapMiB]); memS.push({ label: r.label + ' heap', stroke: palette[i % palette.length], width: 1, dash: [4, 2], spanGaps: true });
-  });
-  chart('chart-memory', 'Server memory', 's', 'MiB', memS, uPlot.join(mem));
+  pairChart('chart-throughput', 'Sends and deliveries per second', 'per second', 'delivered', 'deliveries/s', 'sent', 'sends/s');
+  pairChart('chart-memory', 'Server memory', 'MiB', 'serverRssMiB', 'RSS', 'serverHeapMiB', 'heap');
   chart('chart-cpu', 'Server CPU', 's', '% of a core', perRun(), seriesOf('serverCpuPct'));
-  var loop = [], loopS = [];
-  runs.forEach(function (r, i) {
-    loop.push([r.series.t, r.series.serverLoopDelayP99Ms]); loopS.push({ label: r.label + ' server', stroke: palette[i % palette.length], width: 2, spanGaps: true });
-    loop.push([r.series.t, r.series.generatorLoopDelayP99Ms]); loopS.push({ label: r.label + ' generator', stroke: palette[i % palette.length], width: 1, dash: [4, 2], spanGaps: true });
-  });
-  chart('chart-loop', 'Event-loop delay p99', 's', 'ms', loopS, uPlot.join(loop));
+  pairChart('chart-loop', 'Event-loop delay p99', 'ms', 'serverLoopDelayP99Ms', 'server', 'generatorLoopDelayP99Ms', 'generator');
   chart('chart-errors', 'Errors per second', 's', 'errors', perRun(), seriesOf('errors'));
 
   // Memory against open connections, with each run's fitted slope in its label.
