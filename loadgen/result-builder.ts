@@ -117,6 +117,7 @@ function buildSeries(outcome: GeneratorOutcome, samples: ServerSample[]): Series
       t: sec,
       connections: g.connected,
       sent: g.sent,
+      acked: g.acked,
       delivered: g.delivered,
       errors: g.errors,
       e2eP50: e2e.totalCount ? e2e.getValueAtPercentile(50) / 1000 : null,

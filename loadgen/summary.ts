@@ -1,6 +1,7 @@
 // Human-readable lines about a run: the one-line summary and live progress.
 import type { Result } from '../reports/schema.js';
 import type { SecondAggregate } from './coordinator.js';
+import { mergeEncoded } from './histogram.js';
 
 export function summaryLine(r: Result): string {
   const e2e = r.latencyMs.e2e;
@@ -23,7 +24,10 @@ export function saturationWarning(r: Result): string | undefined {
 }
 
 export function progressLine(s: SecondAggregate, totalSec: number): string {
-  return `t=${s.sec + 1}s/${totalSec}s conns ${s.connected} (+${s.connecting} connecting) sent ${s.sent}/s delivered ${s.delivered}/s errors ${s.errors}`;
+  const h = mergeEncoded(s.e2e);
+  const p99 = h.totalCount ? `${(h.getValueAtPercentile(99) / 1000).toFixed(1)} ms` : '-';
+  const left = Math.max(0, Math.ceil(totalSec - (s.sec + 1)));
+  return `t=${s.sec + 1}s (${left}s left) conns ${s.connected} (+${s.connecting} connecting) sent ${s.sent}/s delivered ${s.delivered}/s e2e p99 ${p99} errors ${s.errors}`;
 }
 
 function fmt(n: number): string {

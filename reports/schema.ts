@@ -25,6 +25,7 @@ export const SeriesRowSchema = z.object({
   t: z.number().describe('seconds since the start of the run'),
   connections: count,
   sent: count,
+  acked: count.default(0),
   delivered: count,
   errors: count,
   e2eP50: z.number().nullable(),

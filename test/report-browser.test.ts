@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../loadgen/run.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
 import { loadAssets } from '../reports/html/assets.js';
-import { renderIndex } from '../reports/html/index-page.js';
+import { renderIndex, verdictOf } from '../reports/html/index-page.js';
 import { renderReport } from '../reports/html/render.js';
 import { findRuns } from '../reports/run-files.js';
 import { serveReports } from '../reports/serve.js';
@@ -153,7 +153,10 @@ describe('HTML reports in Chromium', () => {
     const links = await page.$$eval('table.index a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
     expect(links).toHaveLength(3);
     for (const l of links) expect(statSync(new URL(l).pathname).isFile()).toBe(true);
-    expect(await page.locator('tr[data-variant="workers"] td.ok').textContent()).toBe('✓ thresholds ok');
+    for (const r of results) {
+      const verdict = await page.locator(`tr[data-variant="${r.variant}"] td:last-child`).textContent();
+      expect(verdict).toBe(verdictOf(r).text);
+    }
     await page.screenshot({ path: join(ARTIFACTS, 'report-index.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
@@ -167,6 +170,23 @@ describe('HTML reports in Chromium', () => {
     } finally {
       await served.close();
     }
+  });
+
+  it('warns in a banner when thresholds failed or the generator was saturated', async () => {
+    const bad: Result = {
+      ...results[1]!,
+      thresholds: [{ expression: 'e2e.p99 < 0.001', actual: results[1]!.latencyMs.e2e.p99, ok: false }],
+      generator: { ...results[1]!.generator, saturated: true, saturationReasons: ['a generator process used > 90% of a core in 3 second(s)'] },
+    };
+    const file = join(dir, 'warned.html');
+    writeFileSync(file, renderReport([bad], loadAssets()));
+    const { page, errors } = await visit(file);
+    expect(await page.locator('[data-banner="thresholds"]').textContent()).toContain('thresholds failed — e2e.p99 < 0.001');
+    expect(await page.locator('[data-banner="saturated"]').textContent()).toContain('90% of a core');
+    expect(await page.locator('td[data-metric="thresholds"] div.bad').textContent()).toContain('✗ e2e.p99 < 0.001');
+    await page.screenshot({ path: join(ARTIFACTS, 'report-warnings.png') });
+    expect(errors).toEqual([]);
+    await page.close();
   });
 
   it('stays under 1 MB for a 10-minute run and reports its sizes', () => {

@@ -57,6 +57,20 @@ describe('chatbench run', () => {
     expect(existsSync(join(dir, 'out', 'report.html'))).toBe(true);
   });
 
+  it('loses nothing on the workers variant while rooms fill up across threads during traffic', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
+    // clients join over the ramp while their rooms already carry messages: a thread meets a room
+    // for the first time while its fan-outs are in flight
+    writeFileSync(join(dir, 'workers.yaml'), SHORT.replace('clients: 60', 'clients: 200').replace('rooms: {size: 6}', 'rooms: {size: 20}').replace('rampUp: 1s', 'rampUp: 3s').replace('messageRate: 5', 'messageRate: 10'));
+    await cli('run', join(dir, 'workers.yaml'), '--variant', 'workers', '--out', join(dir, 'out'));
+    const r = parseResult(JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8')), 'result.json');
+    expect(r.variant).toBe('workers');
+    expect(r.connections.failed).toBe(0);
+    expect(r.messages.delivered).toBe(r.messages.expected);
+    expect(r.messages.lost).toBe(0);
+    expect(r.messages.duplicated).toBe(0);
+  });
+
   it('keeps reconnecting clients and churn apart from failures, and loses nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
     writeFileSync(

@@ -63,8 +63,9 @@ export class RoutedPublisher implements Publisher {
         return;
       }
       case 'fanout': {
-        const room = core.rooms.find(m.room);
-        if (!room) return; // nobody here has joined it
+        // follow the room's seq even with no members here yet: a later join must not be told a
+        // seq older than the fan-outs this thread has already passed over
+        const room = core.rooms.get(m.room);
         if (m.seq > room.seq) room.seq = m.seq;
         core.fanOut(room, m.frame, m.thread === this.bus.self ? core.sessions.get(m.conn) : undefined);
         return;
