@@ -38,6 +38,8 @@ export interface ChatHost {
   readonly http: Server;
   readonly metrics: Registry;
   readonly port: number;
+  /** First half of a shutdown: stop pinging and commit what is pending (its acks go out). */
+  quiesce(): void;
   /** Stop accepting, flush persistence, close sockets with 1001. */
   close(): Promise<void>;
 }
@@ -92,18 +94,21 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
   if (config.injectLatencyMs > 0) log.warn({ injectLatencyMs: config.injectLatencyMs }, 'FAULT INJECTION ON: every delivery is delayed');
 
   let closing: Promise<void> | undefined;
+  const quiesce = () => {
+    heartbeat.stop();
+    store.flush();
+  };
   const close = () =>
     (closing ??= (async () => {
-      heartbeat.stop();
+      quiesce();
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
-      store.flush();
       for (const s of [...core.sessions.values()]) core.disconnect(s, CloseCode.GOING_AWAY, 'server shutting down');
       http.closeAllConnections();
       await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000).unref())]);
       store.close();
       log.flush();
     })());
-  return { core, http, metrics, port, close };
+  return { core, http, metrics, port, quiesce, close };
 }
 
 function upgradeToken(req: IncomingMessage): string | undefined {

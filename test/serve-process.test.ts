@@ -65,20 +65,37 @@ describe.each(VARIANTS)('chatbench serve --variant %s', (variant) => {
       const db = join(dir, 'chat.db');
       // a long commit interval keeps the message pending until shutdown flushes it
       let s = await serve(['--variant', variant, '--db', db, '--commit-interval', '60s']);
-      const c = await ChatClient.open(`ws://127.0.0.1:${s.port}/?token=${signToken({ sub: 'term' }, SECRET)}`);
-      await c.next('ready');
-      await c.join('term');
-      c.send({ type: 'say', room: 'term', id: 'pending', body: 'flushed on shutdown' });
+      // several clients, on every thread when the variant has threads: some send to a room whose
+      // owner thread is not theirs, and their acks must still arrive before the 1001
+      const clients: ChatClient[] = [];
+      const threads = new Set<string>();
+      while (clients.length < 4 || (variant === 'workers' && threads.size < 2 && clients.length < 60)) {
+        const c = await ChatClient.open(`ws://127.0.0.1:${s.port}/?token=${signToken({ sub: `term${clients.length}` }, SECRET)}`);
+        threads.add(String((await c.next('ready')).conn).split('-')[0]!);
+        clients.push(c);
+      }
+      if (variant === 'workers') expect(threads.size).toBe(2);
+      // 'term' and 'keep' are owned by different threads of the workers variant (2 threads)
+      for (const [i, c] of clients.entries()) {
+        await c.join('term');
+        await c.join('keep');
+        c.send({ type: 'say', room: 'term', id: `pending${i}`, body: `flushed on shutdown ${i}` });
+        c.send({ type: 'say', room: 'keep', id: `kept${i}`, body: `kept ${i}` });
+      }
       await new Promise((r) => setTimeout(r, 100));
-      expect(c.frames.filter((f) => f.type === 'ack')).toEqual([]);
+      for (const c of clients) expect(c.frames.filter((f) => f.type === 'ack')).toEqual([]);
       s.child.kill('SIGTERM');
-      expect(await c.next('ack')).toMatchObject({ id: 'pending', seq: 1 });
-      expect((await c.closed).code).toBe(CloseCode.GOING_AWAY);
+      for (const [i, c] of clients.entries()) {
+        const acks = [await c.next('ack'), await c.next('ack')].map((a) => a.id).sort();
+        expect(acks).toEqual([`kept${i}`, `pending${i}`]);
+        expect((await c.closed).code).toBe(CloseCode.GOING_AWAY);
+      }
       expect(await s.exited).toBe(0);
 
       s = await serve(['--variant', variant, '--db', db]);
       const res = await fetch(`http://127.0.0.1:${s.port}/rooms/term/history`);
-      expect(((await res.json()) as { messages: { body: string }[] }).messages.map((m) => m.body)).toEqual(['flushed on shutdown']);
+      const bodies = ((await res.json()) as { messages: { body: string }[] }).messages.map((m) => m.body);
+      expect(bodies.sort()).toEqual(clients.map((_, i) => `flushed on shutdown ${i}`).sort());
       s.child.kill('SIGTERM');
       expect(await s.exited).toBe(0);
     } finally {

@@ -9,7 +9,9 @@ export type BusMessage =
   | { t: 'fanout'; room: string; seq: number; frame: string; thread: number; conn: string }
   /** the owner committed a message a session on the receiving thread sent */
   | { t: 'ack'; conn: string; id: string | number; room: string; seq: number }
-  | { t: 'nack'; conn: string; id: string | number; reason: string };
+  | { t: 'nack'; conn: string; id: string | number; reason: string }
+  /** shutdown: everything the sender posted before this has been delivered */
+  | { t: 'marker' };
 
 export class ThreadBus {
   private readonly outgoing: BusMessage[][];

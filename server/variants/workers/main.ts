@@ -79,18 +79,22 @@ export async function startWorkers(config: ServerConfig): Promise<RunningServer>
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      const ask = (i: number, m: ToThread, answer: FromThread['type']) =>
+        new Promise<void>((resolve) => {
+          const onMessage = (r: FromThread) => {
+            if (r.type !== answer) return;
+            threads[i]!.off('message', onMessage);
+            resolve();
+          };
+          threads[i]!.on('message', onMessage);
+          send(i, m);
+        });
+      // first every thread commits and receives the others' acks, then connections close: a
+      // sender must get the ack of a message its room's owner thread commits at shutdown
+      await Promise.all(threads.map((_, i) => ask(i, { type: 'settle' }, 'settled')));
       // the other threads first: thread 0 owns the listening descriptor
-      const closed = (i: number) => new Promise<void>((resolve) => {
-        const onMessage = (m: FromThread) => {
-          if (m.type !== 'closed') return;
-          threads[i]!.off('message', onMessage);
-          resolve();
-        };
-        threads[i]!.on('message', onMessage);
-        send(i, { type: 'close' });
-      });
-      await Promise.all(threads.slice(1).map((_, k) => closed(k + 1)));
-      await closed(0);
+      await Promise.all(threads.slice(1).map((_, k) => ask(k + 1, { type: 'close' }, 'closed')));
+      await ask(0, { type: 'close' }, 'closed');
       for (const t of threads) t.removeAllListeners('exit');
       await Promise.all(threads.map((t) => t.terminate()));
       if (tempDir) rmSync(tempDir, { recursive: true, force: true });

@@ -16,11 +16,13 @@ export type ToThread =
   | { type: 'listen'; fd: number }
   | { type: 'collect'; id: number }
   | { type: 'metrics'; id: number; contentType: string; body: string }
+  | { type: 'settle' }
   | { type: 'close' };
 
 export type FromThread =
   | { type: 'listening'; port: number; fd: number }
   | { type: 'metrics?'; id: number }
   | { type: 'collected'; id: number; json: unknown }
+  | { type: 'settled' }
   | { type: 'closed' }
   | { type: 'failed'; message: string };

@@ -11,6 +11,8 @@ import type { SharedCounts } from './shared-counts.js';
 
 export class RoutedPublisher implements Publisher {
   private core: ChatCore | undefined;
+  private markers = 0;
+  private onMarkers: (() => void) | undefined;
 
   constructor(
     private readonly bus: ThreadBus,
@@ -34,6 +36,24 @@ export class RoutedPublisher implements Publisher {
     const fwd: BusMessage = { t: 'publish', room: room.name, from: sender.user, id: f.id, body: f.body, thread: this.bus.self, conn: sender.id };
     if (f.ts !== undefined) fwd.ts = f.ts;
     this.bus.send(owner, fwd);
+  }
+
+  /** Shutdown: post a marker to every other thread and resolve once theirs have all arrived. Ports
+   * are FIFO, so by then every ack another thread committed for our sessions has been handled. */
+  settle(): Promise<void> {
+    this.bus.broadcast({ t: 'marker' });
+    return new Promise((resolve) => {
+      this.onMarkers = resolve;
+      this.checkMarkers();
+    });
+  }
+
+  private checkMarkers(): void {
+    if (this.onMarkers && this.markers >= this.bus.threads - 1) {
+      const done = this.onMarkers;
+      this.onMarkers = undefined;
+      done();
+    }
   }
 
   membership(room: string, delta: 1 | -1): void {
@@ -72,6 +92,10 @@ export class RoutedPublisher implements Publisher {
       }
       case 'ack':
         core.sessions.get(m.conn)?.send(encodeAck(m.id, m.room, m.seq));
+        return;
+      case 'marker':
+        this.markers++;
+        this.checkMarkers();
         return;
       case 'nack':
         core.sessions.get(m.conn)?.send(encodeError(ErrorCode.UNAVAILABLE, m.reason, m.id));

@@ -15,6 +15,7 @@ const counters = new Int32Array(data.counters);
 const pendingMetrics = new Map<number, (m: { contentType: string; body: string }) => void>();
 let nextMetricsId = 0;
 let host: ChatHost | undefined;
+let routed: RoutedPublisher | undefined;
 
 function post(m: FromThread): void {
   port.postMessage(m);
@@ -22,7 +23,7 @@ function post(m: FromThread): void {
 
 async function start(listenFd?: number): Promise<void> {
   const bus = new ThreadBus(data.index, data.ports);
-  const publisher = new RoutedPublisher(bus, new SharedCounts(data.memberCounts));
+  const publisher = (routed = new RoutedPublisher(bus, new SharedCounts(data.memberCounts)));
   host = await startHost(data.config, handleConnection, {
     ...(listenFd !== undefined ? { listenFd } : {}),
     connPrefix: `t${data.index}-c`,
@@ -68,6 +69,12 @@ port.on('message', (m: ToThread) => {
     case 'metrics':
       pendingMetrics.get(m.id)?.({ contentType: m.contentType, body: m.body });
       pendingMetrics.delete(m.id);
+      return;
+    case 'settle':
+      // shutdown, first half: commit what is pending here, then wait until every other thread's
+      // commits (and their acks for our sessions) have reached us
+      host?.quiesce();
+      void (routed ? routed.settle() : Promise.resolve()).then(() => post({ type: 'settled' }));
       return;
     case 'close':
       void (host ? host.close() : Promise.resolve()).then(() => post({ type: 'closed' }));
