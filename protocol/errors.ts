@@ -17,9 +17,8 @@ export const ErrorCode = {
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 export const CloseCode = {
-  NORMAL: 1000,
+  NORMAL: 1000, // clients' normal closure (the server uses the codes below)
   GOING_AWAY: 1001, // server shutting down
-  UNSUPPORTED_DATA: 1003, // binary frame
   INVALID_PAYLOAD: 1007, // invalid UTF-8 (sent by the ws library)
   POLICY_VIOLATION: 1008, // sustained rate-limit abuse
   MESSAGE_TOO_BIG: 1009, // frame larger than --max-frame-bytes (sent by the ws library)
@@ -27,7 +26,6 @@ export const CloseCode = {
   AUTH_TIMEOUT: 4001, // no successful `auth` within --auth-timeout
   AUTH_FAILED: 4003, // the `auth` frame carried a bad token
   SLOW_CONSUMER: 4008, // outgoing queue exceeded --max-queue-bytes (policy: disconnect)
-  TOO_MANY_CONNECTIONS: 4029, // --max-conns-per-ip exceeded
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -2,6 +2,8 @@
 // (awaiting-auth → ready → closed). Listeners are module-level functions; per-connection state
 // lives in the session, reached through the socket.
 import type { RawData, WebSocket } from 'ws';
+import { CloseCode } from '../../protocol/errors.js';
+import type { ChatCore } from '../core/chat-core.js';
 import { SessionState, type Session } from '../core/session.js';
 import { bindSession, coreOf, sessionOf, type ConnectionContext } from '../connection.js';
 import { WsTransport } from '../ws-transport.js';
@@ -22,6 +24,16 @@ export function handleConnection({ core, ws, socket, ip, claims }: ConnectionCon
 function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   const core = coreOf(this);
   const session = sessionOf(this) as WithTimer;
+  try {
+    dispatch(core, session, data, isBinary);
+  } catch (err) {
+    // a bug in handling one frame closes that connection, never the server
+    core.log.error({ conn: session.id, user: session.user || undefined, err }, 'connection handler failed');
+    core.disconnect(session, CloseCode.INTERNAL_ERROR, 'internal error');
+  }
+}
+
+function dispatch(core: ChatCore, session: WithTimer, data: RawData, isBinary: boolean): void {
   switch (session.state) {
     case SessionState.AwaitingAuth: {
       if (isBinary) return core.binary(session);

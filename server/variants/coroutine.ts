@@ -1,6 +1,7 @@
 // Coroutine style: one linear async function per connection, like the seed article's
 // handle_connection: authenticate (with a deadline), then read frames in a loop until the socket
 // closes. The connection's state is where the function is suspended.
+import { CloseCode } from '../../protocol/errors.js';
 import { SessionState, type Session } from '../core/session.js';
 import type { ChatCore } from '../core/chat-core.js';
 import { bindSession, type ConnectionContext } from '../connection.js';
@@ -23,7 +24,7 @@ async function run({ core, ws, socket, ip, claims }: ConnectionContext): Promise
     }
   } catch (err) {
     core.log.error({ conn: session.id, user: session.user || undefined, err }, 'connection handler failed');
-    core.disconnect(session, 1011, 'internal error');
+    core.disconnect(session, CloseCode.INTERNAL_ERROR, 'internal error');
   } finally {
     core.closed(session, frames.closeCode);
   }

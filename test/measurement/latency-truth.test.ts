@@ -22,11 +22,13 @@ async function serve(...args: string[]): Promise<{ child: ChildProcess; target: 
   return { child, target: `ws://127.0.0.1:${port}/` };
 }
 
-/** SIGSTOP the server at `atMs`, SIGCONT it 1 s (at least) later. */
+/** SIGSTOP the server at `atMs` and SIGCONT it 1.05 s later. The message that waits longest was
+ * sent up to one send interval after the stop began, so its latency is the stall minus up to that
+ * interval plus processing: a stall of exactly 1.000 s can show a max of 0.99 s (seen in CI). */
 function stall(child: ChildProcess, atMs: number): void {
   setTimeout(() => {
     child.kill('SIGSTOP');
-    setTimeout(() => child.kill('SIGCONT'), 1000);
+    setTimeout(() => child.kill('SIGCONT'), 1050);
   }, atMs);
 }
 
