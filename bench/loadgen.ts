@@ -25,6 +25,7 @@ interface Load {
 }
 
 const FANOUT: Load = { clients: 1000, roomSize: 50, sendersPerRoom: 2, rate: 10 }; // 400 msg/s → 19.6k deliveries/s
+const HEAVY: Load = { clients: 1000, roomSize: 50, sendersPerRoom: 6, rate: 10 }; // 1,200 msg/s → 58.8k deliveries/s
 const ECHO: Load = { clients: 500, roomSize: 1, sendersPerRoom: 1, rate: 20 }; // 10k say/ack round trips/s
 const IDLE: Load = { clients: 5000, roomSize: 10, sendersPerRoom: 0, rate: 0 };
 
@@ -66,6 +67,10 @@ async function main(): Promise<void> {
     const cf = await chatbench(server.wsUrl, FANOUT);
     console.error('fan-out: plain ws…');
     const pf = await plain(server.wsUrl, FANOUT);
+    console.error('heavy fan-out: chatbench…');
+    const ch = await chatbench(server.wsUrl, HEAVY);
+    console.error('heavy fan-out: plain ws…');
+    const ph = await plain(server.wsUrl, HEAVY);
     console.error('echo: chatbench…');
     const ce = await chatbench(server.wsUrl, ECHO);
     console.error('echo: plain ws…');
@@ -79,7 +84,7 @@ async function main(): Promise<void> {
     const lines = [
       `## chatbench generator vs a plain ws + hdr-histogram-js client loop`,
       ``,
-      `Same server (callback variant, --persist none), same load, one run. Fan-out: ${FANOUT.clients} clients in rooms of ${FANOUT.roomSize}, ${FANOUT.sendersPerRoom} senders per room at ${FANOUT.rate}/s. Echo: ${ECHO.clients} clients alone in their rooms sending ${ECHO.rate}/s, each answered by an ack. Idle: ${IDLE.clients} clients.`,
+      `Same server (callback variant, --persist none), same load, one run. Fan-out: ${FANOUT.clients} clients in rooms of ${FANOUT.roomSize}, ${FANOUT.sendersPerRoom} senders per room at ${FANOUT.rate}/s (heavy: ${HEAVY.sendersPerRoom}). Echo: ${ECHO.clients} clients alone in their rooms sending ${ECHO.rate}/s, each answered by an ack. Idle: ${IDLE.clients} clients.`,
       ``,
       `| figure | chatbench | plain ws | ratio | goal |`,
       `|---|---:|---:|---:|---|`,
@@ -88,11 +93,13 @@ async function main(): Promise<void> {
       row('fan-out: generator CPU-ms per 1,000 sent', (cf.cpuS * 1e6) / cf.sent, (pf.cpuS * 1e6) / pf.sent, 2, 'includes receiving their fan-out'),
       row('fan-out: deliveries measured (hold)', cf.delivered, pf.delivered),
       row('fan-out: e2e p99 ms', cf.p99, pf.p99, 2, 'plain: from actual send time'),
+      row('heavy fan-out (3× the senders): received deliveries per generator CPU-second', perCpu(ch.delivered, ch.cpuS), perCpu(ph.delivered, ph.cpuS), 0, 'more frames per socket read'),
+      row('heavy fan-out: deliveries measured (hold)', ch.delivered, ph.delivered),
       row('echo: events (sends + acks) per generator CPU-second', perCpu(ce.sent + ce.acked, ce.cpuS), perCpu(pe.sent + pe.acked, pe.cpuS), 0, '≥ 28,800 (8× Artillery 2’s ≈3,600, quoted, not measured here)'),
       row('idle: KiB RSS per simulated client', ci.rssPerClient / 1024, pi.rssPerClient / 1024, 2, '≤ 6 KiB'),
       row('idle: KiB JS heap per simulated client', ci.heapPerClient / 1024, pi.heapPerClient / 1024, 2),
       ``,
-      cf.saturated || ce.saturated ? '**chatbench flagged its generator as saturated in a measurement: the figures above are a floor.**' : 'chatbench did not flag its generator as saturated in any measurement.',
+      cf.saturated || ce.saturated || ch.saturated ? '**chatbench flagged its generator as saturated in a measurement: the figures above are a floor.**' : 'chatbench did not flag its generator as saturated in any measurement.',
     ];
     console.log(lines.join('\n'));
   } finally {

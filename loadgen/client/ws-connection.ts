@@ -105,9 +105,11 @@ export abstract class WsConnection {
   // ---- byte handling ----
 
   /** @internal */ onBytes(chunk: Buffer): void {
-    let buf = this.pending ? Buffer.concat([this.pending, chunk]) : chunk;
-    this.pending = undefined;
+    let buf = chunk;
+    let off = 0;
     if (this.state === WsState.Connecting) {
+      if (this.pending) buf = Buffer.concat([this.pending, chunk]);
+      this.pending = undefined;
       const end = buf.indexOf(HEADER_END);
       if (end < 0) {
         this.pending = Buffer.from(buf);
@@ -116,27 +118,52 @@ export abstract class WsConnection {
       if (!this.handshakeOk(buf.toString('latin1', 0, end))) return;
       this.state = WsState.Open;
       this.opened();
-      buf = buf.subarray(end + 4);
+      off = end + 4;
+    } else if (this.pending) {
+      off = this.completePending(chunk);
+      if (off < 0) return; // the chunk was all part of a frame still incomplete
     }
-    let off = 0;
     while (this.state === WsState.Open && buf.length - off >= 2) {
-      const b0 = buf[off]!;
-      let len = buf[off + 1]! & 0x7f;
-      let head = 2;
-      if (len === 126) {
-        if (buf.length - off < 4) break;
-        len = buf.readUInt16BE(off + 2);
-        head = 4;
-      } else if (len === 127) {
-        if (buf.length - off < 10) break;
-        len = buf.readUInt32BE(off + 2) * 2 ** 32 + buf.readUInt32BE(off + 6);
-        head = 10;
-      }
-      if (buf.length - off < head + len) break;
-      this.frame(b0, buf, off + head, off + head + len);
-      off += head + len;
+      const size = frameSize(buf, off);
+      if (size < 0 || buf.length - off < size) break;
+      this.frameAt(buf, off, size);
+      off += size;
     }
     if (off < buf.length && this.state === WsState.Open) this.pending = Buffer.from(buf.subarray(off));
+  }
+
+  /** Complete the frame begun in `pending` with just the bytes of `chunk` it still needs (not a
+   * copy of the whole chunk) and handle it. Returns where the rest of the chunk starts, or -1. */
+  private completePending(chunk: Buffer): number {
+    let p = this.pending!;
+    this.pending = undefined;
+    let off = 0;
+    // the header first, byte by byte as far as needed (2, 4 or 10 bytes), then the payload
+    for (let need = headerNeed(p); need > p.length; need = headerNeed(p)) {
+      const take = Math.min(need - p.length, chunk.length - off);
+      p = Buffer.concat([p, chunk.subarray(off, off + take)]);
+      off += take;
+      if (p.length < need) {
+        this.pending = p;
+        return -1;
+      }
+    }
+    const size = frameSize(p, 0);
+    const take = Math.min(size - p.length, chunk.length - off);
+    if (take > 0) p = Buffer.concat([p, chunk.subarray(off, off + take)]);
+    off += Math.max(0, take);
+    if (p.length < size) {
+      this.pending = p;
+      return -1;
+    }
+    this.frameAt(p, 0, size);
+    return off;
+  }
+
+  private frameAt(buf: Buffer, off: number, size: number): void {
+    const len7 = buf[off + 1]! & 0x7f;
+    const head = len7 === 126 ? 4 : len7 === 127 ? 10 : 2;
+    this.frame(buf[off]!, buf, off + head, off + size);
   }
 
   private frame(b0: number, buf: Buffer, start: number, end: number): void {
@@ -196,6 +223,22 @@ export abstract class WsConnection {
     this.pending = undefined;
     this.ended(code, error);
   }
+}
+
+/** Header bytes a frame starting at p[0] needs (2 until its length byte is known). */
+function headerNeed(p: Buffer): number {
+  if (p.length < 2) return 2;
+  const len7 = p[1]! & 0x7f;
+  return len7 === 126 ? 4 : len7 === 127 ? 10 : 2;
+}
+
+/** Total size (header + payload) of the server frame at buf[off], or -1 if its header is incomplete. */
+function frameSize(buf: Buffer, off: number): number {
+  if (buf.length - off < 2) return -1;
+  const len7 = buf[off + 1]! & 0x7f;
+  if (len7 < 126) return 2 + len7;
+  if (len7 === 126) return buf.length - off < 4 ? -1 : 4 + buf.readUInt16BE(off + 2);
+  return buf.length - off < 10 ? -1 : 10 + buf.readUInt32BE(off + 2) * 2 ** 32 + buf.readUInt32BE(off + 6);
 }
 
 /** The connection a socket belongs to, unless it has moved on to a newer socket (a reconnect):
