@@ -25,6 +25,19 @@ export interface Executor {
   nextSendMs(fromMs: number, senders: number, rate: number, amount: number): number;
 }
 
+/** Everything but the send pacing of an executor whose clients connect evenly over a ramp-up and
+ * then stay for `durationMs`. */
+export function rampThenHold(type: string, o: { clients: number; rampUpMs: number; durationMs: number }): Omit<Executor, 'nextSendMs'> {
+  return {
+    type,
+    clients: o.clients,
+    durationMs: o.rampUpMs + o.durationMs,
+    rampEndMs: o.rampUpMs,
+    connectAtMs: evenly(o.clients, o.rampUpMs),
+    leaveAtMs: () => Infinity,
+  };
+}
+
 /** connectAtMs for clients connecting evenly over a ramp-up. */
 export function evenly(clients: number, rampUpMs: number): (i: number) => number {
   return (i) => (clients > 1 ? (i / clients) * rampUpMs : 0);
