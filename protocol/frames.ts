@@ -160,29 +160,16 @@ export function encodeError(code: ErrorCode, message: string, ref?: MessageId): 
   return `{"type":"error","code":"${code}","message":${q(message)}${r}}`;
 }
 
-// ---- encoding client frames (generator and tests) ----
-
-export function encodeAuth(token: string): string {
-  return `{"type":"auth","token":${q(token)}}`;
-}
+// ---- encoding client frames (generator and benchmarks) ----
 
 export function encodeJoin(room: string, history?: number): string {
   return history === undefined ? `{"type":"join","room":"${room}"}` : `{"type":"join","room":"${room}","history":${history}}`;
-}
-
-export function encodeLeave(room: string): string {
-  return `{"type":"leave","room":"${room}"}`;
 }
 
 /** `body` must already be JSON-escaped-safe or is escaped here; ts is echoed by the server verbatim. */
 export function encodeSay(room: string, id: MessageId, body: string, ts?: Timestamp): string {
   const t = ts === undefined ? '' : `,"ts":${q(ts)}`;
   return `{"type":"say","room":"${room}","id":${q(id)}${t},"body":${q(body)}}`;
-}
-
-export function encodeHistoryRequest(room: string, limit: number, before?: number): string {
-  const b = before === undefined ? '' : `,"before":${before}`;
-  return `{"type":"history","room":"${room}","limit":${limit}${b}}`;
 }
 
 /** encodeSay for hot loops: a numeric id, a plain ts string and the body already JSON-encoded. */

@@ -20,7 +20,6 @@ export class Session implements CommitSink {
   pingSentAt = performance.now();
   awaitingPong = false;
   outbox!: Outbox<Session>;
-  private controller: AbortController | undefined;
 
   constructor(
     readonly id: string,
@@ -28,11 +27,6 @@ export class Session implements CommitSink {
     readonly transport: Transport,
     private readonly stats: ChatStats,
   ) {}
-
-  /** Aborted when the connection goes away: everything the connection started listens to it. */
-  get signal(): AbortSignal {
-    return (this.controller ??= new AbortController()).signal;
-  }
 
   get open(): boolean {
     return this.state !== SessionState.Closed;
@@ -57,12 +51,11 @@ export class Session implements CommitSink {
     this.send(encodeError(ErrorCode.UNAVAILABLE, `message not stored: ${err.message}`, m.id));
   }
 
-  /** Mark closed and cancel what the connection started. Returns false if it was already closed. */
+  /** Mark closed and drop its queued writes. Returns false if it was already closed. */
   markClosed(): boolean {
     if (this.state === SessionState.Closed) return false;
     this.state = SessionState.Closed;
     this.outbox.close();
-    this.controller?.abort();
     return true;
   }
 }
