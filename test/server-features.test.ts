@@ -12,6 +12,13 @@ import { SECRET, startTestServer, type TestServer } from './helpers/server.js';
 const token = (sub: string) => signToken({ sub }, SECRET);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Stop or restart reading a client's socket (ws keeps it private): a slow consumer. */
+function reading(c: ChatClient, on: boolean): void {
+  const socket = (c.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+  if (on) socket.resume();
+  else socket.pause();
+}
+
 describe.each(VARIANTS)('%s variant features', (variant) => {
   let t: TestServer | undefined;
   const start = async (o: Partial<ServerConfig>) => (t = await startTestServer(variant, o));
@@ -74,7 +81,7 @@ describe.each(VARIANTS)('%s variant features', (variant) => {
     const slow = await user('slow');
     await sender.join('flood');
     await slow.join('flood');
-    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    reading(slow, false);
     const body = 'y'.repeat(8000);
     let disconnects = 0;
     for (let i = 0; i < 6000 && disconnects === 0; i++) {
@@ -88,7 +95,7 @@ describe.each(VARIANTS)('%s variant features', (variant) => {
     expect(metric(m, 'chatbench_slow_consumer_disconnects_total')).toBe(1);
     expect(metric(m, 'chatbench_closes_total', 'code="4008"')).toBe(1);
     expect(metric(m, 'chatbench_queued_bytes')).toBeLessThan(65_536);
-    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    reading(slow, true);
     expect((await slow.closed).code).toBe(CloseCode.SLOW_CONSUMER);
     await sender.join('flood'); // the sender is unaffected
     sender.close();
@@ -100,7 +107,7 @@ describe.each(VARIANTS)('%s variant features', (variant) => {
     const slow = await user('slow2');
     await sender.join('drop');
     await slow.join('drop');
-    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    reading(slow, false);
     const body = 'z'.repeat(8000);
     let dropped = 0;
     let sent = 0;
@@ -113,7 +120,7 @@ describe.each(VARIANTS)('%s variant features', (variant) => {
     sender.send({ type: 'say', room: 'drop', id: 'last', body: 'last' });
     const lastAck = await sender.next('ack', 10_000);
     while (lastAck.id !== 'last') Object.assign(lastAck, await sender.next('ack', 10_000));
-    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    reading(slow, true);
     // the newest message arrives; some older ones were dropped; the connection stays open
     let got: { type?: string; id?: unknown; seq?: unknown } = {};
     let received = 0;
