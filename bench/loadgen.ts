@@ -12,6 +12,7 @@ import { runScenario } from '../loadgen/run.js';
 import { startEmbeddedServer } from '../loadgen/server-process.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
 import type { Result } from '../reports/schema.js';
+import { childrenRunning, costOf, spent, type Cost } from './proc-cost.js';
 
 const exec = promisify(execFile);
 const SECRET = 'bench-secret';
@@ -36,22 +37,35 @@ async function chatbench(target: string, load: Load) {
     `name: bench\nclients: ${load.clients}\nrampUp: 2s\nduration: ${HOLD_S + 2}s\ndrain: 2s\ngenerators: 1\nrooms: {size: ${load.roomSize}}\nbodyBytes: 64\nbehaviours:\n  ${behaviours}\n`,
     'bench.yaml',
   );
-  const r: Result = await runScenario({ scenario, target, secret: SECRET, log: () => {} });
+  // /proc samples of the generator processes over the same seconds as the hold rows below
+  let pids: number[] = [];
+  let before: Cost[] = [];
+  let cost: Cost | undefined;
+  const progress = (s: { sec: number }) => {
+    if (s.sec === 2) {
+      pids = childrenRunning('loadgen/worker/main.js');
+      before = pids.map(costOf);
+    } else if (s.sec === 2 + HOLD_S && pids.length) cost = spent(before, pids.map(costOf));
+  };
+  const r: Result = await runScenario({ scenario, target, secret: SECRET, log: () => {}, progress });
   // the steady seconds only: after the ramp and a settling second, before the end
   const hold = r.series.filter((row) => row.t >= 3 && row.t < 3 + HOLD_S);
   const cpuS = hold.reduce((a, row) => a + row.generatorCpuPct / 100, 0);
   const sent = hold.reduce((a, row) => a + row.sent, 0);
   const delivered = hold.reduce((a, row) => a + row.delivered, 0);
   const acked = sent * (r.messages.sent ? r.messages.acked / r.messages.sent : 0);
-  return { cpuS, sent, delivered, acked, rssPerClient: r.generator.bytesPerClient?.rss ?? NaN, heapPerClient: r.generator.bytesPerClient?.heap ?? NaN, p99: r.latencyMs.e2e.p99, saturated: r.generator.saturated };
+  return { cpuS, cost, sent, delivered, acked, rssPerClient: r.generator.bytesPerClient?.rss ?? NaN, heapPerClient: r.generator.bytesPerClient?.heap ?? NaN, p99: r.latencyMs.e2e.p99, saturated: r.generator.saturated };
 }
 
 async function plain(url: string, load: Load) {
   const args = { url, secret: SECRET, clients: load.clients, roomSize: load.roomSize, sendersPerRoom: load.sendersPerRoom, rate: load.rate, seconds: HOLD_S, bodyBytes: 64 };
-  const { stdout } = await exec(process.execPath, [dist('bench/plain-ws-loop.js'), JSON.stringify(args)], { timeout: 120_000, maxBuffer: 1 << 20 });
-  const p = JSON.parse(stdout) as { cpuUs: number; sent: number; delivered: number; acks: number; rssPerClient: number; heapPerClient: number; p99Ms: number };
-  return { cpuS: p.cpuUs / 1e6, sent: p.sent, delivered: p.delivered, acked: p.acks, rssPerClient: p.rssPerClient, heapPerClient: p.heapPerClient, p99: p.p99Ms, saturated: false };
+  const { stdout } = await exec(process.execPath, ['--expose-gc', dist('bench/plain-ws-loop.js'), JSON.stringify(args)], { timeout: 120_000, maxBuffer: 1 << 20 });
+  const p = JSON.parse(stdout) as { cpuUs: number; cost: Cost; sent: number; delivered: number; acks: number; rssPerClient: number; heapPerClient: number; p99Ms: number };
+  return { cpuS: p.cpuUs / 1e6, cost: p.cost, sent: p.sent, delivered: p.delivered, acked: p.acks, rssPerClient: p.rssPerClient, heapPerClient: p.heapPerClient, p99: p.p99Ms, saturated: false };
 }
+
+const kernelShare = (c: Cost | undefined) => (c ? (100 * c.kernelS) / (c.userS + c.kernelS) : NaN);
+const readsPer = (c: Cost | undefined, n: number) => (c ? c.reads / n : NaN);
 
 function row(label: string, a: number, b: number, digits = 0, note = ''): string {
   const f = (v: number) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
@@ -93,11 +107,15 @@ async function main(): Promise<void> {
       row('fan-out: generator CPU-ms per 1,000 sent', (cf.cpuS * 1e6) / cf.sent, (pf.cpuS * 1e6) / pf.sent, 2, 'includes receiving their fan-out'),
       row('fan-out: deliveries measured (hold)', cf.delivered, pf.delivered),
       row('fan-out: e2e p99 ms', cf.p99, pf.p99, 2, 'plain: from actual send time'),
+      row('fan-out: share of generator CPU spent in the kernel (%)', kernelShare(cf.cost), kernelShare(pf.cost), 0, 'read path, epoll, loopback TCP'),
+      row('fan-out: read syscalls per received delivery', readsPer(cf.cost, cf.delivered), readsPer(pf.cost, pf.delivered), 2),
       row('heavy fan-out (3× the senders): received deliveries per generator CPU-second', perCpu(ch.delivered, ch.cpuS), perCpu(ph.delivered, ph.cpuS), 0, 'more frames per socket read'),
       row('heavy fan-out: deliveries measured (hold)', ch.delivered, ph.delivered),
+      row('heavy fan-out: share of generator CPU spent in the kernel (%)', kernelShare(ch.cost), kernelShare(ph.cost), 0),
+      row('heavy fan-out: read syscalls per received delivery', readsPer(ch.cost, ch.delivered), readsPer(ph.cost, ph.delivered), 2),
       row('echo: events (sends + acks) per generator CPU-second', perCpu(ce.sent + ce.acked, ce.cpuS), perCpu(pe.sent + pe.acked, pe.cpuS), 0, '≥ 28,800 (8× Artillery 2’s ≈3,600, quoted, not measured here)'),
-      row('idle: KiB RSS per simulated client', ci.rssPerClient / 1024, pi.rssPerClient / 1024, 2, '≤ 6 KiB'),
-      row('idle: KiB JS heap per simulated client', ci.heapPerClient / 1024, pi.heapPerClient / 1024, 2),
+      row('idle: KiB RSS per simulated client (live, after a full GC)', ci.rssPerClient / 1024, pi.rssPerClient / 1024, 2, '≤ 6 KiB'),
+      row('idle: KiB JS heap per simulated client (live, after a full GC)', ci.heapPerClient / 1024, pi.heapPerClient / 1024, 2),
       ``,
       cf.saturated || ce.saturated || ch.saturated ? '**chatbench flagged its generator as saturated in a measurement: the figures above are a floor.**' : 'chatbench did not flag its generator as saturated in any measurement.',
     ];

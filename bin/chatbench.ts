@@ -25,6 +25,10 @@ ${serverHelp()}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
   switch (command) {
     case 'serve':
       return (await import('../cli/serve.js')).serve(args);

@@ -26,9 +26,15 @@ export interface GeneratorOutcome {
   finals: { hist: Extract<FromWorker, { type: 'final' }>['hist']; counts: FinalCounts }[];
 }
 
+// --expose-gc: memory figures are taken live, after a full collection, once sending has ended.
+// --max-semi-space-size=2 (MiB): V8's young generation otherwise grows to 16 MiB semi-spaces during
+// the connect burst and keeps them; a generator allocates little per frame, so small semi-spaces
+// cost few extra scavenges and save ≈ 1 KiB of RSS per client at 5,000 clients.
+const GENERATOR_NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=2'];
+
 export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAggregate) => void): Promise<GeneratorOutcome> {
   const entry = dist('loadgen/worker/main.js');
-  const children = plans.map(() => fork(entry, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const children = plans.map(() => fork(entry, [], { execArgv: [...process.execArgv, ...GENERATOR_NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const seconds = new Map<number, SecondAggregate>();
   const finals: GeneratorOutcome['finals'] = [];
   const roomMax: Record<string, number> = {};

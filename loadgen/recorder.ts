@@ -1,13 +1,16 @@
 // What one generator process measured: histograms (µs) and counters. Clients only call record*
 // methods; the process turns this into per-second ticks and a final report.
-import { createHistogram, record, type Histogram } from './histogram.js';
+import { createHistogram, encode, record, type Histogram } from './histogram.js';
 
 export class Recorder {
-  readonly e2e = createHistogram(); // from the intended send time (coordinated omission corrected)
+  // e2e from the intended send time (coordinated omission corrected) is recorded once, into the
+  // current second; each closed second is added to the run's histogram (one record per delivery
+  // fewer on the hottest path)
+  private readonly second: Histogram = createHistogram();
+  private readonly e2eClosed = createHistogram();
   readonly e2eUncorrected = createHistogram(); // from the actual send time
   readonly ack = createHistogram();
   readonly connect = createHistogram();
-  second: Histogram = createHistogram(); // e2e of the current second
 
   connected = 0;
   connecting = 0;
@@ -27,9 +30,24 @@ export class Recorder {
   readonly closes = new Map<string, number>();
 
   delivery(nowUs: number, intendedUs: number, actualUs: number): void {
-    record(this.e2e, nowUs - intendedUs);
-    record(this.e2eUncorrected, nowUs - actualUs);
     record(this.second, nowUs - intendedUs);
+    record(this.e2eUncorrected, nowUs - actualUs);
+  }
+
+  /** The e2e histogram of the second now ending, encoded; its values move into the run's. */
+  closeSecond(): string {
+    const encoded = encode(this.second);
+    this.e2eClosed.add(this.second);
+    this.second.reset();
+    return encoded;
+  }
+
+  /** The run's e2e histogram so far, the current second included. */
+  e2e(): Histogram {
+    const all = createHistogram();
+    all.add(this.e2eClosed);
+    all.add(this.second);
+    return all;
   }
 
   error(code: string): void {

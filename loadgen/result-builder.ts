@@ -63,10 +63,7 @@ export function buildResult(i: BuildInput): Result {
       processes: i.processes,
       cpuSeconds: round((c.cpuUserUs + c.cpuSystemUs) / 1e6, 3),
       rssBytes: c.rssBytes,
-      bytesPerClient:
-        c.clients > 0 && c.peakClientsRssBytes > 0
-          ? { rss: Math.round((c.peakClientsRssBytes - c.baselineRssBytes) / c.clients), heap: Math.round((c.peakClientsHeapBytes - c.baselineHeapBytes) / c.clients) }
-          : null,
+      bytesPerClient: bytesPerClient(outcome.finals.map((f) => f.counts)),
       loopDelayP99Ms: round(c.loopDelayP99Ms, 2),
       loopDelayMaxMs: round(c.loopDelayMaxMs, 2),
       saturated: saturationReasons.length > 0,
@@ -83,6 +80,23 @@ export function buildResult(i: BuildInput): Result {
 }
 
 type Counts = GeneratorOutcome['finals'][number]['counts'];
+
+/** Generator memory per client: live memory (after a full GC) when sending ended, if every process
+ * still had clients then; otherwise memory at the most clients (garbage included). */
+function bytesPerClient(all: Counts[]): Result['generator']['bytesPerClient'] {
+  const perClient = (mem: (c: Counts) => number, base: (c: Counts) => number, clients: (c: Counts) => number) =>
+    Math.round(all.reduce((a, c) => a + mem(c) - base(c), 0) / all.reduce((a, c) => a + clients(c), 0));
+  if (all.every((c) => c.drainClients > 0)) {
+    const clients = all.reduce((a, c) => a + c.drainClients, 0);
+    const rss = perClient((c) => c.drainRssBytes, (c) => c.baselineRssBytes, (c) => c.drainClients);
+    const heap = perClient((c) => c.drainHeapBytes, (c) => c.baselineHeapBytes, (c) => c.drainClients);
+    return { rss, heap, clients, when: all.every((c) => c.drainAfterGc) ? 'end-after-gc' : 'end' };
+  }
+  if (!all.every((c) => c.clients > 0 && c.peakClientsRssBytes > 0)) return null;
+  const rss = perClient((c) => c.peakClientsRssBytes, (c) => c.baselineRssBytes, (c) => c.clients);
+  const heap = perClient((c) => c.peakClientsHeapBytes, (c) => c.baselineHeapBytes, (c) => c.clients);
+  return { rss, heap, clients: all.reduce((a, c) => a + c.clients, 0), when: 'peak' };
+}
 
 function sumCounts(all: Counts[]): Counts {
   const total = { ...all[0]!, errors: {}, closes: {} } as Counts;

@@ -92,10 +92,18 @@ export const ResultSchema = z.object({
     cpuSeconds: z.number(),
     rssBytes: z.number().describe('sum over generator processes at the end'),
     bytesPerClient: z
-      .object({ rss: z.number(), heap: z.number() })
+      .object({
+        rss: z.number(),
+        heap: z.number(),
+        clients: count.optional().describe('clients the figure divides by'),
+        when: z
+          .enum(['end-after-gc', 'end', 'peak'])
+          .optional()
+          .describe('end-after-gc: live memory after a full GC once sending ended; end: the same without a GC; peak: at the most clients, garbage included'),
+      })
       .nullable()
       .optional()
-      .describe('generator memory per simulated client: (memory with the most clients connected − before any) / clients'),
+      .describe('generator memory per simulated client: (memory − memory before any client, both live after a full GC) / clients'),
     loopDelayP99Ms: z.number(),
     loopDelayMaxMs: z.number(),
     saturated: z.boolean(),

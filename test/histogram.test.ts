@@ -1,7 +1,8 @@
 // Histograms recorded in several processes travel encoded and are merged: the merge must equal
 // recording everything in one histogram.
 import { describe, expect, it } from 'vitest';
-import { createHistogram, encode, mergeEncoded, record, summarize } from '../loadgen/histogram.js';
+import { createHistogram, decode, encode, mergeEncoded, record, summarize } from '../loadgen/histogram.js';
+import { Recorder } from '../loadgen/recorder.js';
 
 describe('histogram merge', () => {
   it('equals one-process recording, percentile for percentile', () => {
@@ -34,5 +35,30 @@ describe('histogram merge', () => {
     const averaged = (fast.getValueAtPercentile(99) + slow.getValueAtPercentile(99)) / 2;
     expect(merged.getValueAtPercentile(99)).toBeCloseTo(1000, -1);
     expect(averaged).toBeGreaterThan(400_000);
+  });
+});
+
+describe('Recorder e2e', () => {
+  it('has every second in the run histogram, and each second only its own values', () => {
+    const rec = new Recorder();
+    const one = createHistogram();
+    const seconds: string[] = [];
+    for (let sec = 0; sec < 4; sec++) {
+      for (let i = 0; i < 1000; i++) {
+        const latency = 100 + sec * 1000 + i; // each second its own range
+        rec.delivery(10_000_000 + latency, 10_000_000, 10_000_000);
+        record(one, latency);
+      }
+      if (sec < 3) seconds.push(rec.closeSecond()); // the last second is still open at the end
+    }
+    const all = rec.e2e();
+    expect(all.totalCount).toBe(4000);
+    for (const p of [0, 25, 50, 75, 99, 100]) expect(all.getValueAtPercentile(p)).toBe(one.getValueAtPercentile(p));
+    seconds.forEach((encoded, sec) => {
+      const h = decode(encoded);
+      expect(h.totalCount).toBe(1000);
+      expect(h.minNonZeroValue).toBeGreaterThanOrEqual(100 + sec * 1000 - 1);
+      expect(h.maxValue).toBeLessThanOrEqual(100 + sec * 1000 + 1000);
+    });
   });
 });

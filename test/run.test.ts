@@ -54,6 +54,9 @@ describe('chatbench run', () => {
     expect(r.series.length).toBeGreaterThanOrEqual(4);
     expect(r.series.some((row) => row.serverRssBytes !== null)).toBe(true);
     expect(r.server.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
+    // generator memory per client: live (after a full GC) with every client still connected
+    expect(r.generator.bytesPerClient).toMatchObject({ clients: 60, when: 'end-after-gc' });
+    expect(r.generator.bytesPerClient!.heap).toBeGreaterThan(0);
     expect(existsSync(join(dir, 'out', 'report.html'))).toBe(true);
   });
 
@@ -110,5 +113,13 @@ describe('chatbench run', () => {
     const err = (await cli('run', 'scenarios/smoke.yaml', '--target', 'ws://127.0.0.1:1/').catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(err.code).toBe(1);
     expect(err.stderr).toMatch(/cannot reach ws:\/\/127\.0\.0\.1:1\/: ECONNREFUSED/);
+  });
+
+  it('prints its usage for --help after any command, and exits 0', async () => {
+    for (const command of ['run', 'serve', 'report']) {
+      const { stdout } = await cli(command, '--help');
+      expect(stdout).toContain('chatbench run SCENARIO.yaml [options]');
+      expect(stdout).toContain('--inject-latency-ms');
+    }
   });
 });

@@ -127,30 +127,32 @@ export class VirtualUser extends WsConnection implements Scheduled {
   // ---- receiving ----
 
   private onMsg(buf: Buffer, start: number, end: number): void {
+    const now = monoUs(); // one clock read per delivery
     const seq = seqOf(buf, start, end);
     const ts = tsAt(buf, lastEnd, end);
-    if (seq >= 0 && !this.track(seq, false)) return;
+    if (seq >= 0 && !this.track(seq, false, now)) return;
     if (ts >= 0) {
       const intended = readUint(buf, ts, end);
       const actual = readUint(buf, lastEnd + 1, end);
-      if (intended > 0 && actual > 0) this.ctx.rec.delivery(monoUs(), intended, actual);
+      if (intended > 0 && actual > 0) this.ctx.rec.delivery(now, intended, actual);
     }
   }
 
   private onAck(buf: Buffer, start: number, end: number): void {
+    const now = monoUs();
     const id = idOf(buf, start, end);
     const seq = seqOf(buf, lastEnd, end);
     this.ctx.rec.acked++;
     if (this.unanswered > 0) this.unanswered--;
-    if (id >= 0 && this.sendLog) record(this.ctx.rec.ack, monoUs() - this.sendLog[id % ACK_RING]!);
+    if (id >= 0 && this.sendLog) record(this.ctx.rec.ack, now - this.sendLog[id % ACK_RING]!);
     if (seq > this.joinSeq) this.own++;
-    if (seq >= 0) this.track(seq, true);
+    if (seq >= 0) this.track(seq, true, now);
     if (this.awaitingAck) this.ctx.answered(this);
   }
 
   /** Follow the room's sequence: own acks fill the gaps our own messages leave in the stream.
    * Returns true for a new delivery (not a duplicate, not from before we joined). */
-  private track(seq: number, own: boolean): boolean {
+  private track(seq: number, own: boolean, nowUs: number): boolean {
     if (!this.windowOpen || seq <= this.joinSeq) return false; // sent before we joined, or we left
     if (seq > this.maxSeq) this.maxSeq = seq;
     const rec = this.ctx.rec;
@@ -169,7 +171,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
     if (own) return false;
     this.windowDelivered++;
     rec.delivered++;
-    rec.lastDeliveryUs = monoUs();
+    rec.lastDeliveryUs = nowUs;
     return true;
   }
 

@@ -11,7 +11,7 @@ import { Behaviour, VirtualUser } from '../client/virtual-user.js';
 import { WsState, type ConnectTarget } from '../client/ws-connection.js';
 import type { Executor } from '../executors/executor.js';
 import { createExecutor } from '../executors/registry.js';
-import { createHistogram, encode } from '../histogram.js';
+import { encode } from '../histogram.js';
 import { behaviourOf, countBehaviour, roomMapper } from '../population.js';
 import { Recorder } from '../recorder.js';
 import { behavioursOf, type BehavioursSpec } from '../scenario/schema.js';
@@ -45,8 +45,9 @@ export class Generator implements GeneratorContext {
   private lastTick = { sec: 0, cpu: process.cpuUsage(), sent: 0, acked: 0, delivered: 0, errors: 0 };
   private drained = false;
   private resumed = false;
-  private readonly baseline = process.memoryUsage();
+  private readonly baseline = liveMemory();
   private peakMem = { connected: -1, rss: 0, heap: 0 };
+  private drainMem = { connected: 0, rss: 0, heap: 0, afterGc: false };
 
   constructor(
     private readonly plan: WorkerPlan,
@@ -227,7 +228,7 @@ export class Generator implements GeneratorContext {
       acked: r.acked - last.acked,
       delivered: r.delivered - last.delivered,
       errors: r.errorCount - last.errors,
-      e2e: encode(r.second),
+      e2e: r.closeSecond(),
       cpuUs: cpu.user - last.cpu.user + cpu.system - last.cpu.system,
       loopDelayP99Ms: loop.percentileMs(99),
     });
@@ -236,7 +237,6 @@ export class Generator implements GeneratorContext {
       const mem = process.memoryUsage();
       this.peakMem = { connected: r.connected, rss: mem.rss, heap: mem.heapUsed };
     }
-    r.second = createHistogram();
     this.lastTick = { sec, cpu, sent: r.sent, acked: r.acked, delivered: r.delivered, errors: r.errorCount };
   }
 
@@ -247,6 +247,8 @@ export class Generator implements GeneratorContext {
     if ((quiet && unanswered <= 0) || now > this.stopUs + this.plan.scenario.drain * 1e3) {
       this.drained = true;
       clearInterval(this.timer);
+      // nothing is measured any more: a full collection now costs no figure, and leaves live memory
+      if (this.rec.connected > 0) this.drainMem = { connected: this.rec.connected, ...liveMemory(), afterGc: collectGarbage !== undefined };
       const roomMax: Record<string, number> = {};
       for (const vu of this.users) roomMax[vu.room] = Math.max(roomMax[vu.room] ?? 0, vu.highestSeq);
       this.emit({ type: 'drained', roomMax });
@@ -289,14 +291,18 @@ export class Generator implements GeneratorContext {
       rssBytes: mem.rss,
       heapUsedBytes: mem.heapUsed,
       baselineRssBytes: this.baseline.rss,
-      baselineHeapBytes: this.baseline.heapUsed,
+      baselineHeapBytes: this.baseline.heap,
       peakClientsRssBytes: this.peakMem.rss,
       peakClientsHeapBytes: this.peakMem.heap,
+      drainClients: this.drainMem.connected,
+      drainRssBytes: this.drainMem.rss,
+      drainHeapBytes: this.drainMem.heap,
+      drainAfterGc: this.drainMem.afterGc,
       clients: this.users.length,
     };
     this.emit({
       type: 'final',
-      hist: { e2e: encode(r.e2e), e2eUncorrected: encode(r.e2eUncorrected), ack: encode(r.ack), connect: encode(r.connect) },
+      hist: { e2e: encode(r.e2e()), e2eUncorrected: encode(r.e2eUncorrected), ack: encode(r.ack), connect: encode(r.connect) },
       counts,
     });
     for (const vu of this.users) vu.close(1000);
@@ -305,4 +311,13 @@ export class Generator implements GeneratorContext {
   private authHeader(vu: VirtualUser): string {
     return `Authorization: Bearer ${signToken({ sub: `u${vu.index}`, ttlSec: 24 * 3600 }, this.plan.secret)}\r\n`;
   }
+}
+
+// The coordinator starts generator processes with --expose-gc, so memory figures can be live
+// memory rather than whatever garbage the last second left.
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+function liveMemory(): { rss: number; heap: number } {
+  collectGarbage?.();
+  const m = process.memoryUsage();
+  return { rss: m.rss, heap: m.heapUsed };
 }

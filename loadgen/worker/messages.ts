@@ -59,6 +59,10 @@ export interface FinalCounts {
   /** Memory while the most clients were connected (sampled each second). */
   peakClientsRssBytes: number;
   peakClientsHeapBytes: number;
+  drainClients: number; // connected when sending ended and the process drained
+  drainRssBytes: number;
+  drainHeapBytes: number;
+  drainAfterGc: boolean;
   clients: number;
 }
 
