@@ -4,6 +4,7 @@
 import { ScenarioError } from '../loadgen/scenario/parse.js';
 import { TargetUnreachableError } from '../loadgen/run.js';
 import { serverHelp } from '../server/cli-options.js';
+import { VARIANTS } from '../server/config.js';
 
 const USAGE = `chatbench — load-testing and benchmarking harness for WebSocket chat servers
 
@@ -14,6 +15,12 @@ usage:
       --target ws://H:P     test a running server instead of starting one
       --out DIR             where to write the run (default reports/runs/<time>-<scenario>-<variant>)
       --json                print the result JSON on stdout
+      --clients N --duration D --rate R    override the scenario
+  chatbench compare SCENARIO.yaml [options] run a scenario against several variants, interleaved;
+                                            writes every run, one comparison report and summary.md
+      --variants a,b,…      variants to compare (default: ${VARIANTS.join(',')})
+      --repeat N            rounds; each figure is the median over them (default 1)
+      --out DIR             where to write (default reports/compare/<time>-<scenario>)
       --clients N --duration D --rate R    override the scenario
   chatbench report RESULT.json [...] [--out FILE]   HTML report of one run or a comparison
   chatbench report --index DIR [--out FILE]         index page of every run under DIR
@@ -34,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../cli/serve.js')).serve(args);
     case 'run':
       return (await import('../cli/run.js')).run(args);
+    case 'compare':
+      return (await import('../cli/compare.js')).compare(args);
     case 'report':
       return (await import('../cli/report.js')).report(args);
     case undefined:

@@ -2,53 +2,8 @@
 // into result.json) and data-value (the value at that path), so tests — and people — can check
 // the page against the file.
 import type { Result } from '../schema.js';
+import { FIGURES, valueAt } from '../figures.js';
 import { escapeHtml } from './escape.js';
-
-interface Row {
-  label: string;
-  metric: string; // path into the result
-  unit?: string;
-  /** How to show the raw value (default: as is). */
-  show?: (v: number) => number;
-}
-
-const KiB = (b: number) => Math.round(b / 102.4) / 10;
-const MiB = (b: number) => Math.round(b / 1048576);
-
-export const SUMMARY_ROWS: Row[] = [
-  { label: 'Connections target', metric: 'connections.target' },
-  { label: 'Connections peak', metric: 'connections.peak' },
-  { label: 'Connections failed', metric: 'connections.failed' },
-  { label: 'Sends/s', metric: 'throughput.sentPerSec' },
-  { label: 'Deliveries/s', metric: 'throughput.deliveredPerSec' },
-  { label: 'e2e p50', metric: 'latencyMs.e2e.p50', unit: 'ms' },
-  { label: 'e2e p90', metric: 'latencyMs.e2e.p90', unit: 'ms' },
-  { label: 'e2e p99', metric: 'latencyMs.e2e.p99', unit: 'ms' },
-  { label: 'e2e p99.9', metric: 'latencyMs.e2e.p999', unit: 'ms' },
-  { label: 'e2e max', metric: 'latencyMs.e2e.max', unit: 'ms' },
-  { label: 'e2e p99 (uncorrected)', metric: 'latencyMs.e2eUncorrected.p99', unit: 'ms' },
-  { label: 'ack p99', metric: 'latencyMs.ack.p99', unit: 'ms' },
-  { label: 'connect p99', metric: 'latencyMs.connect.p99', unit: 'ms' },
-  { label: 'Delivered', metric: 'messages.delivered' },
-  { label: 'Expected', metric: 'messages.expected' },
-  { label: 'Lost', metric: 'messages.lost' },
-  { label: 'Duplicated', metric: 'messages.duplicated' },
-  { label: 'Reordered', metric: 'messages.reordered' },
-  { label: 'Server RSS / connection (ramp slope)', metric: 'server.memoryPerConnection.rssBytes', unit: 'KiB', show: KiB },
-  { label: 'Server heap / connection (ramp slope)', metric: 'server.memoryPerConnection.heapBytes', unit: 'KiB', show: KiB },
-  { label: 'Server RSS / connection (idle hold)', metric: 'server.idleHold.rssBytesPerConnection', unit: 'KiB', show: KiB },
-  { label: 'Server peak RSS', metric: 'server.rssBytes', unit: 'MiB', show: MiB },
-  { label: 'Server CPU / 1k deliveries', metric: 'server.cpuMsPer1kDeliveries', unit: 'ms' },
-  { label: 'Generator CPU', metric: 'generator.cpuSeconds', unit: 's' },
-  { label: 'Generator loop delay p99', metric: 'generator.loopDelayP99Ms', unit: 'ms' },
-];
-
-/** The value at a dotted path of a result, or null. */
-export function valueAt(r: Result, path: string): number | null {
-  let v: unknown = r;
-  for (const key of path.split('.')) v = v === null || v === undefined ? undefined : (v as Record<string, unknown>)[key];
-  return typeof v === 'number' ? v : null;
-}
 
 function format(v: number): string {
   return v.toLocaleString('en-US', { maximumFractionDigits: 3 });
@@ -56,7 +11,7 @@ function format(v: number): string {
 
 export function renderSummaryTable(results: Result[], labels: string[]): string {
   const head = labels.map((l) => `<th>${escapeHtml(l)}</th>`).join('');
-  const rows = SUMMARY_ROWS.map((row) => {
+  const rows = FIGURES.map((row) => {
     const cells = results
       .map((r, i) => {
         const v = valueAt(r, row.metric);

@@ -1,0 +1,70 @@
+// `chatbench compare SCENARIO.yaml`: the same scenario against several server variants, repeated
+// and interleaved (round r starts with a different variant, so drift in the machine's state does
+// not always favour the same one), then one comparison report and a Markdown table.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runScenario } from '../loadgen/run.js';
+import { saturationWarning, summaryLine } from '../loadgen/summary.js';
+import { loadAssets } from '../reports/html/assets.js';
+import { renderReport } from '../reports/html/render.js';
+import { comparisonMarkdown } from '../reports/markdown-comparison.js';
+import type { Result } from '../reports/schema.js';
+import { writeRun } from '../reports/write-run.js';
+import { VARIANTS } from '../server/config.js';
+import { THRESHOLD_FAILED_EXIT } from './run.js';
+import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+
+const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,…] [--repeat N] [--out DIR]';
+
+/** Round r runs the variants starting from the r-th. */
+export function interleave<T>(items: readonly T[], rounds: number): { item: T; round: number }[] {
+  const order: { item: T; round: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < items.length; k++) order.push({ item: items[(round + k) % items.length]!, round });
+  }
+  return order;
+}
+
+export async function compare(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { variants: { type: 'string', default: VARIANTS.join(',') }, repeat: { type: 'string', default: '1' }, out: { type: 'string' }, ...SCENARIO_OPTIONS },
+  });
+  const file = positionals[0];
+  if (!file) throw new Error(USAGE);
+  const variants = values.variants.split(',').map((v) => v.trim());
+  const unknown = variants.filter((v) => !(VARIANTS as readonly string[]).includes(v));
+  if (unknown.length || variants.length === 0) throw new Error(`--variants: unknown ${unknown.join(', ')}; expected some of ${VARIANTS.join(', ')}`);
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new Error(`--repeat ${values.repeat}: expected a whole number from 1 to 50`);
+  const scenario = scenarioWithShortcuts(file, values);
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const out = resolve(values.out ?? join('reports', 'compare', `${stamp}-${scenario.name}`));
+
+  const byVariant = new Map<string, Result[]>(variants.map((v) => [v, []]));
+  const plan = interleave(variants, repeat);
+  for (const [i, { item: variant, round }] of plan.entries()) {
+    console.error(`── run ${i + 1}/${plan.length}: ${variant}${repeat > 1 ? ` (round ${round + 1}/${repeat})` : ''}`);
+    const { progress, done } = stderrProgress();
+    const result = await runScenario({ scenario, scenarioFile: file, variant, ...(values.secret ? { secret: values.secret } : {}), log: (line) => console.error(line), progress });
+    done();
+    writeRun(result, join(out, repeat > 1 ? `${variant}-${round + 1}` : variant));
+    console.error(summaryLine(result));
+    const warning = saturationWarning(result);
+    if (warning) console.error(warning);
+    byVariant.get(variant)!.push(result);
+  }
+
+  const groups = variants.map((label) => ({ label, results: byVariant.get(label)! }));
+  const all = groups.flatMap((g) => g.results);
+  const report = join(out, 'report.html');
+  writeFileSync(report, renderReport(all, loadAssets()));
+  const markdown = `## ${scenario.name}: ${variants.join(' vs ')}\n\n${comparisonMarkdown(groups)}`;
+  writeFileSync(join(out, 'summary.md'), markdown);
+  console.log(markdown);
+  console.log(`report: ${report}`);
+  console.log(`summary: ${join(out, 'summary.md')}`);
+  return all.some((r) => r.thresholds.some((t) => !t.ok)) ? THRESHOLD_FAILED_EXIT : 0;
+}

@@ -1,0 +1,50 @@
+// What `run` and `compare` share: the scenario shortcuts (--clients, --duration, --rate, mapped
+// onto the scenario's own executor: one execution path) and live progress on stderr.
+import { loadScenario } from '../loadgen/scenario/parse.js';
+import type { Scenario } from '../loadgen/scenario/schema.js';
+import type { SecondAggregate } from '../loadgen/coordinator.js';
+import { progressLine } from '../loadgen/summary.js';
+
+export const SCENARIO_OPTIONS = {
+  secret: { type: 'string' },
+  clients: { type: 'string' },
+  duration: { type: 'string' },
+  rate: { type: 'string' },
+} as const;
+
+export interface ScenarioShortcuts {
+  clients?: string | undefined;
+  duration?: string | undefined;
+  rate?: string | undefined;
+}
+
+export function scenarioWithShortcuts(file: string, v: ScenarioShortcuts): Scenario {
+  const overrides: Record<string, unknown> = {};
+  if (v.clients !== undefined) overrides.clients = Number(v.clients);
+  if (v.duration !== undefined) overrides.duration = /^\d+(\.\d+)?$/.test(v.duration) ? Number(v.duration) : v.duration;
+  if (v.rate !== undefined) {
+    // --rate is the executor's overall rate for the arrival-rate model, else each sender's rate
+    const executor = loadScenario(file).executor;
+    if (executor.type === 'constant-arrival-rate') overrides.executor = { type: executor.type, rate: Number(v.rate) };
+    else overrides.messageRate = Number(v.rate);
+  }
+  return loadScenario(file, overrides);
+}
+
+/** Progress on stderr: one rewritten line on a terminal, a plain line every 5 s otherwise. */
+export function stderrProgress(): { progress: (s: SecondAggregate, totalSec: number) => void; done: () => void } {
+  const tty = process.stderr.isTTY;
+  let lastPrinted = 0;
+  return {
+    progress: (s, total) => {
+      if (tty) process.stderr.write(`\r${progressLine(s, total)}\x1b[K`);
+      else if (s.sec - lastPrinted >= 5 || s.sec === 0) {
+        lastPrinted = s.sec;
+        console.error(progressLine(s, total));
+      }
+    },
+    done: () => {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
