@@ -22,6 +22,17 @@ usage:
       --repeat N            rounds; each figure is the median over them (default 1)
       --out DIR             where to write (default reports/compare/<time>-<scenario>)
       --clients N --duration D --rate R    override the scenario
+  chatbench gate SCENARIO.yaml [options]    performance regression gate: baseline vs candidate server,
+                                            interleaved rounds, statistics, Markdown verdict;
+                                            exit 0 pass, 98 regression, 97 inconclusive
+      --baseline-dir DIR    a built chatbench checkout whose server is the baseline (default: this one)
+      --candidate-dir DIR   the same for the candidate (default: this one)
+      --baseline-variant V / --candidate-variant V    server variant per side (default: the scenario's)
+      --baseline-args "…" / --candidate-args "…"      extra \`serve\` flags per side
+      --rounds N            rounds (default 5); --alpha A (default 0.05)
+      --metric PATH[:TOL%][:lower|higher]   a result.json figure to gate (repeatable; default
+                            latencyMs.e2e.p50:10% latencyMs.e2e.p99:10% server.cpuMsPer1kDeliveries:10%)
+      --out DIR             where to write (default reports/gate/<time>-<scenario>)
   chatbench report RESULT.json [...] [--out FILE]   HTML report of one run or a comparison
   chatbench report --index DIR [--out FILE]         index page of every run under DIR
   chatbench report --serve [DIR] [--port N]         serve DIR's reports on http://127.0.0.1
@@ -43,6 +54,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../cli/run.js')).run(args);
     case 'compare':
       return (await import('../cli/compare.js')).compare(args);
+    case 'gate':
+      return (await import('../cli/gate.js')).gate(args);
     case 'report':
       return (await import('../cli/report.js')).report(args);
     case undefined:

@@ -5,7 +5,7 @@ import { runGenerators, type SecondAggregate } from './coordinator.js';
 import { createExecutor } from './executors/registry.js';
 import { buildResult } from './result-builder.js';
 import { sampleServers, type ServerEndpoint, type ServerSample } from './probe/server-probe.js';
-import { startEmbeddedServer, type EmbeddedServer } from './server-process.js';
+import { startEmbeddedServer, type EmbeddedServer, type ServerBuild } from './server-process.js';
 import type { Scenario } from './scenario/schema.js';
 import type { Target, WorkerPlan } from './worker/messages.js';
 import type { Result } from '../reports/schema.js';
@@ -23,6 +23,8 @@ export interface RunOptions {
   /** ws://host:port[/path], or several separated by commas (rooms are spread over them). */
   target?: string;
   secret?: string;
+  /** Embedded servers only: which build and extra flags (default: this checkout's, none). */
+  server?: ServerBuild;
   log: (line: string) => void;
   progress?: (s: SecondAggregate, totalSec: number) => void;
 }
@@ -41,7 +43,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       urls = o.target.split(',').map((t) => parseTarget(t.trim()));
       for (const u of urls) await checkReachable(u);
     } else {
-      for (let i = 0; i < scenario.servers; i++) embedded.push(await startEmbeddedServer(variant, { secret, ...scenario.server }, o.log));
+      for (let i = 0; i < scenario.servers; i++) embedded.push(await startEmbeddedServer(variant, { secret, ...scenario.server }, o.log, o.server));
       urls = embedded.map((s) => new URL(s.wsUrl));
       o.log(`embedded server${embedded.length > 1 ? 's' : ''} (${variant}): ${embedded.map((s) => `pid ${s.pid} on ${s.url}`).join(', ')}`);
     }

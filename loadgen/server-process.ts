@@ -1,6 +1,8 @@
 // Starts `chatbench serve` as a child process for runs without --target, waits for /healthz,
 // and stops it with SIGTERM afterwards.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { dist } from './paths.js';
 import { fetchText } from './probe/server-probe.js';
@@ -12,13 +14,23 @@ export interface EmbeddedServer {
   stop(): Promise<number | null>;
 }
 
-export async function startEmbeddedServer(variant: string, options: Record<string, string | number | boolean>, log: (line: string) => void): Promise<EmbeddedServer> {
-  const args = [dist('bin/chatbench.js'), 'serve', '--variant', variant, '--host', '127.0.0.1', '--port', '0'];
+/** Which server to start: another chatbench checkout's (built) server, and extra `serve` flags —
+ * what the gate varies between its baseline and its candidate. */
+export interface ServerBuild {
+  checkout?: string; // a directory with dist/bin/chatbench.js; default: this one
+  args?: string[]; // appended, so they override the scenario's server options
+}
+
+export async function startEmbeddedServer(variant: string, options: Record<string, string | number | boolean>, log: (line: string) => void, build: ServerBuild = {}): Promise<EmbeddedServer> {
+  const entry = build.checkout ? join(resolve(build.checkout), 'dist', 'bin', 'chatbench.js') : dist('bin/chatbench.js');
+  if (!existsSync(entry)) throw new Error(`${entry} does not exist: build that checkout first (npm ci && npm run build)`);
+  const args = [entry, 'serve', '--variant', variant, '--host', '127.0.0.1', '--port', '0'];
   for (const [key, value] of Object.entries(options)) {
     if (value === false) args.push(`--no-${key}`);
     else if (value === true) args.push(`--${key}`);
     else args.push(`--${key}`, String(value));
   }
+  args.push(...(build.args ?? []));
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {

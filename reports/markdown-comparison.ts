@@ -1,18 +1,13 @@
 // A Markdown table of runs side by side (for terminals, PR comments and summary.md): one column
 // per group of runs (a variant, or a build), the median of each figure over the group's runs, its
 // range when there are several, and its ratio to the first group. A pure function of results.
+import { median } from '../lib/median.js';
 import { FIGURES, valueAt, type Figure } from './figures.js';
 import type { Result } from './schema.js';
 
 export interface RunGroup {
   label: string;
   results: Result[];
-}
-
-export function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
 }
 
 function show(f: Figure, v: number): string {

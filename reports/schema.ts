@@ -43,6 +43,7 @@ export const ResultSchema = z.object({
   tool: z.object({ name: z.literal('chatbench'), version: z.string() }),
   scenario: z.object({ name: z.string(), file: z.string().optional(), config: z.record(z.string(), z.unknown()) }),
   variant: z.string().describe('server variant, or "external" for --target'),
+  label: z.string().optional().describe('what the command that ran it called this run (the gate: "baseline" or "candidate")'),
   target: z.string(),
   startedAt: z.string().describe('ISO 8601 UTC'),
   durationSec: z.number(),

@@ -1,27 +1,18 @@
 // `chatbench compare`: real runs of two variants, interleaved, and the Markdown table they make.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { interleave } from '../cli/compare.js';
 import { dist } from '../loadgen/paths.js';
-import { comparisonMarkdown, median } from '../reports/markdown-comparison.js';
+import { median } from '../lib/median.js';
+import { comparisonMarkdown } from '../reports/markdown-comparison.js';
 import { parseResult, type Result } from '../reports/schema.js';
+import { tinyScenario } from './helpers/tiny-scenario.js';
 
 const exec = promisify(execFile);
 const cli = (...args: string[]) => exec(process.execPath, [dist('bin/chatbench.js'), ...args], { timeout: 120_000 });
-
-const TINY = `name: tiny
-clients: 20
-rampUp: 1s
-duration: 2s
-drain: 2s
-rooms: {size: 5}
-messageRate: 5
-thresholds: ["lost == 0"]
-`;
 
 /** The cells of the table row whose first cell is `label`. */
 function row(markdown: string, label: string): string[] {
@@ -37,10 +28,8 @@ describe('chatbench compare', () => {
   });
 
   it('runs each variant N times interleaved, and shows medians, ranges and ratios', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'chatbench-compare-'));
-    writeFileSync(join(dir, 'tiny.yaml'), TINY);
-    const out = join(dir, 'out');
-    const { stdout } = await cli('compare', join(dir, 'tiny.yaml'), '--variants', 'coroutine,callback', '--repeat', '2', '--out', out);
+    const { file, out } = tinyScenario();
+    const { stdout } = await cli('compare', file, '--variants', 'coroutine,callback', '--repeat', '2', '--out', out);
     const read = (name: string) => parseResult(JSON.parse(readFileSync(join(out, name, 'result.json'), 'utf8')), name);
     const co = [read('coroutine-1'), read('coroutine-2')];
     const cb = [read('callback-1'), read('callback-2')];

@@ -39,6 +39,7 @@ export function percentileCurve(encoded: string): PercentileCurve {
 }
 
 export function runLabel(r: Result, all: Result[]): string {
-  const sameVariant = all.filter((o) => o.variant === r.variant).length > 1;
-  return sameVariant ? `${r.variant} @ ${r.startedAt.slice(0, 19).replace('T', ' ')}` : r.variant;
+  const name = (x: Result) => (x.label ? `${x.label} (${x.variant})` : x.variant);
+  const same = all.filter((o) => name(o) === name(r)).length > 1;
+  return same ? `${name(r)} @ ${r.startedAt.slice(0, 19).replace('T', ' ')}` : name(r);
 }

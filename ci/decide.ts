@@ -1,0 +1,88 @@
+// The gate's decision, a pure function of the runs: per metric, the median change of the candidate
+// against the baseline, a bootstrap interval of it, a one-sided Mann-Whitney p-value in the
+// direction that would be worse, and a verdict. A metric regressed when BOTH hold: the median
+// change is worse than its tolerance, and p < alpha. Either alone is noise or a trivial change.
+import { median } from '../lib/median.js';
+import { valueAt } from '../reports/figures.js';
+import type { Result } from '../reports/schema.js';
+import { CORRECTNESS, type MetricSpec } from './metric-spec.js';
+import { changeInterval, pGreater } from './stats.js';
+
+export type MetricVerdict = 'regressed' | 'improved' | 'unchanged' | 'n/a';
+
+export interface MetricDecision {
+  spec: MetricSpec;
+  baseline: number[];
+  candidate: number[];
+  change: number; // median(candidate) / median(baseline) − 1
+  interval: [number, number];
+  pWorse: number; // one-sided: the candidate is worse
+  pBetter: number;
+  verdict: MetricVerdict;
+}
+
+export interface CorrectnessDecision {
+  label: string;
+  baseline: number; // summed over the runs
+  candidate: number;
+  verdict: 'ok' | 'regressed' | 'baseline-unsound';
+}
+
+export interface GateDecision {
+  verdict: 'pass' | 'regression' | 'inconclusive';
+  reasons: string[];
+  metrics: MetricDecision[];
+  correctness: CorrectnessDecision[];
+  saturatedRuns: number;
+}
+
+export function decideMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], alpha: number): MetricDecision {
+  const values = (rs: Result[]) => rs.map((r) => valueAt(r, spec.path)).filter((v): v is number => v !== null);
+  const baseline = values(baseRuns);
+  const candidate = values(candRuns);
+  const base: Omit<MetricDecision, 'verdict' | 'change' | 'interval' | 'pWorse' | 'pBetter'> = { spec, baseline, candidate };
+  if (baseline.length < 2 || candidate.length < 2 || median(baseline) === 0) {
+    return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'n/a' };
+  }
+  const change = median(candidate) / median(baseline) - 1;
+  const higherIsWorse = spec.better === 'lower';
+  const pWorse = higherIsWorse ? pGreater(candidate, baseline) : pGreater(baseline, candidate);
+  const pBetter = higherIsWorse ? pGreater(baseline, candidate) : pGreater(candidate, baseline);
+  const worseBy = higherIsWorse ? change : -change;
+  const verdict: MetricVerdict = worseBy > spec.tolerance && pWorse < alpha ? 'regressed' : -worseBy > spec.tolerance && pBetter < alpha ? 'improved' : 'unchanged';
+  return { ...base, change, interval: changeInterval(baseline, candidate), pWorse, pBetter, verdict };
+}
+
+function decideCorrectness(baseRuns: Result[], candRuns: Result[]): CorrectnessDecision[] {
+  const sum = (rs: Result[], path: string) => rs.reduce((a, r) => a + (valueAt(r, path) ?? 0), 0);
+  return CORRECTNESS.map(({ path, label }) => {
+    const baseline = sum(baseRuns, path);
+    const candidate = sum(candRuns, path);
+    const verdict = baseline > 0 ? 'baseline-unsound' : candidate > 0 ? 'regressed' : 'ok';
+    return { label, baseline, candidate, verdict };
+  });
+}
+
+export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05): GateDecision {
+  const metrics = specs.map((s) => decideMetric(s, baseRuns, candRuns, alpha));
+  const correctness = decideCorrectness(baseRuns, candRuns);
+  const saturatedRuns = [...baseRuns, ...candRuns].filter((r) => r.generator.saturated).length;
+  const broken = correctness.filter((c) => c.verdict === 'regressed').map((c) => `${c.label}: ${c.candidate} in the candidate, none in the baseline`);
+  const unsound = [
+    ...(saturatedRuns ? [`the load generator may have been the bottleneck in ${saturatedRuns} run(s): latency and CPU figures may be the generator's`] : []),
+    ...correctness.filter((c) => c.verdict === 'baseline-unsound').map((c) => `${c.label}: ${c.baseline} already in the baseline runs`),
+  ];
+  const slower = metrics.filter((m) => m.verdict === 'regressed').map((m) => `${m.spec.label} ${formatChange(m.change)} (p = ${m.pWorse.toFixed(3)})`);
+  const unusable = metrics.filter((m) => m.verdict === 'n/a').map((m) => `${m.spec.label}: fewer than 2 values per side, or a zero baseline`);
+  // Lost or failed deliveries count whatever else happened; figures from unsound runs decide
+  // nothing either way; a gated figure without values is a configuration to fix, not a pass.
+  if (broken.length) return { verdict: 'regression', reasons: [...broken, ...slower], metrics, correctness, saturatedRuns };
+  if (unsound.length) return { verdict: 'inconclusive', reasons: unsound, metrics, correctness, saturatedRuns };
+  if (slower.length) return { verdict: 'regression', reasons: slower, metrics, correctness, saturatedRuns };
+  if (unusable.length) return { verdict: 'inconclusive', reasons: unusable, metrics, correctness, saturatedRuns };
+  return { verdict: 'pass', reasons: [], metrics, correctness, saturatedRuns };
+}
+
+export function formatChange(change: number): string {
+  return Number.isFinite(change) ? `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)}%` : 'n/a';
+}

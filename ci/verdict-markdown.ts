@@ -1,0 +1,58 @@
+// The gate's verdict as Markdown (for the terminal, a CI log or a pull-request comment): the
+// verdict first, then why, then every gated figure and the correctness counts. Pure.
+import { median } from '../lib/median.js';
+import { formatChange, type GateDecision, type MetricDecision } from './decide.js';
+
+export interface GateContext {
+  scenario: string;
+  rounds: number;
+  baseline: string; // how the baseline server was started, in words
+  candidate: string;
+  alpha: number;
+}
+
+const HEADLINE: Record<GateDecision['verdict'], string> = {
+  pass: '✅ no regression',
+  regression: '❌ regression',
+  inconclusive: '⚠️ inconclusive',
+};
+
+const MARK: Record<MetricDecision['verdict'], string> = { regressed: '❌ regressed', improved: '✅ improved', unchanged: 'unchanged', 'n/a': 'n/a' };
+
+function num(v: number): string {
+  return Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) >= 100 ? 0 : 3 }) : 'n/a';
+}
+
+/** 1 / C(2n, n): the p of the most extreme split of n runs per side. */
+function smallestP(n: number): number {
+  let c = 1;
+  for (let i = 1; i <= n; i++) c = (c * (n + i)) / i;
+  return 1 / c;
+}
+
+export function verdictMarkdown(d: GateDecision, c: GateContext): string {
+  const lines = [
+    `## chatbench gate: ${HEADLINE[d.verdict]}`,
+    '',
+    `Scenario \`${c.scenario}\`, ${c.rounds} rounds, baseline and candidate interleaved (ABBA order).`,
+    `- baseline: ${c.baseline}`,
+    `- candidate: ${c.candidate}`,
+  ];
+  if (d.reasons.length) lines.push('', ...d.reasons.map((r) => `- **${r}**`));
+  lines.push(
+    '',
+    '| figure | baseline (median) | candidate (median) | change | 95% interval | p (worse) | tolerance | verdict |',
+    '|---|---:|---:|---:|---:|---:|---:|---|',
+    ...d.metrics.map((m) => {
+      const interval = Number.isFinite(m.interval[0]) ? `${formatChange(m.interval[0])} … ${formatChange(m.interval[1])}` : 'n/a';
+      const med = (xs: number[]) => (xs.length ? `${num(m.spec.show ? m.spec.show(median(xs)) : median(xs))}${m.spec.unit ? ` ${m.spec.unit}` : ''}` : 'n/a');
+      const better = m.spec.better === 'lower' ? 'lower is better' : 'higher is better';
+      return `| ${m.spec.label} (${better}) | ${med(m.baseline)} | ${med(m.candidate)} | ${formatChange(m.change)} | ${interval} | ${Number.isFinite(m.pWorse) ? m.pWorse.toFixed(3) : 'n/a'} | ${(m.spec.tolerance * 100).toFixed(0)}% | ${MARK[m.verdict]} |`;
+    }),
+    '',
+    `Correctness (summed over the runs): ${d.correctness.map((k) => `${k.label} ${k.baseline} → ${k.candidate}${k.verdict === 'ok' ? '' : ` (${k.verdict})`}`).join(', ')}.`,
+    '',
+    `A figure regressed when its median is worse than the tolerance AND a one-sided Mann-Whitney U test over the rounds gives p < ${c.alpha} (with ${c.rounds} rounds per side the smallest possible p is ${smallestP(c.rounds).toPrecision(2)}). The interval is a bootstrap of the median change.`,
+  );
+  return lines.join('\n') + '\n';
+}

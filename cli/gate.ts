@@ -1,0 +1,111 @@
+// `chatbench gate SCENARIO.yaml`: runs a baseline and a candidate server build in interleaved
+// rounds (ABBA: baseline first in even rounds, candidate first in odd ones), decides with
+// statistics whether the candidate regressed, prints a Markdown verdict and sets the exit code.
+// The generator is this checkout's for both sides: one instrument measures both.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { decide } from '../ci/decide.js';
+import { DEFAULT_METRICS, parseMetricSpec } from '../ci/metric-spec.js';
+import { verdictMarkdown } from '../ci/verdict-markdown.js';
+import { runScenario } from '../loadgen/run.js';
+import type { ServerBuild } from '../loadgen/server-process.js';
+import { saturationWarning, summaryLine } from '../loadgen/summary.js';
+import { loadAssets } from '../reports/html/assets.js';
+import { renderReport } from '../reports/html/render.js';
+import type { Result } from '../reports/schema.js';
+import { writeRun } from '../reports/write-run.js';
+import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+
+export const GATE_REGRESSION_EXIT = 98;
+export const GATE_INCONCLUSIVE_EXIT = 97;
+
+const SIDES = ['baseline', 'candidate'] as const;
+type Side = (typeof SIDES)[number];
+
+/** ABBA: the side that runs first alternates, so a drifting machine favours neither. */
+export function gateOrder(rounds: number): { side: Side; round: number }[] {
+  return Array.from({ length: rounds }, (_, round) => (round % 2 ? (['candidate', 'baseline'] as const) : SIDES).map((side) => ({ side, round }))).flat();
+}
+
+/** `--candidate-args "--inject-latency-ms 5"`: parseArgs takes a value starting with a dash only
+ * as `--flag=value`, so these flags' next argument is joined to them. */
+function joinFlagValues(args: string[], flags: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (flags.includes(args[i]!) && i + 1 < args.length) out.push(`${args[i]}=${args[++i]}`);
+    else out.push(args[i]!);
+  }
+  return out;
+}
+
+export async function gate(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: joinFlagValues(args, ['--baseline-args', '--candidate-args']),
+    allowPositionals: true,
+    options: {
+      rounds: { type: 'string', default: '5' },
+      alpha: { type: 'string', default: '0.05' },
+      metric: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      'baseline-dir': { type: 'string' },
+      'baseline-variant': { type: 'string' },
+      'baseline-args': { type: 'string' },
+      'candidate-dir': { type: 'string' },
+      'candidate-variant': { type: 'string' },
+      'candidate-args': { type: 'string' },
+      ...SCENARIO_OPTIONS,
+    },
+  });
+  const file = positionals[0];
+  if (!file) throw new Error('usage: chatbench gate SCENARIO.yaml [--baseline-dir DIR] [--candidate-dir DIR] [--rounds N] [--metric PATH:TOL%]… (see chatbench help)');
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 2 || rounds > 50) throw new Error(`--rounds ${values.rounds}: expected a whole number from 2 to 50`);
+  const alpha = Number(values.alpha);
+  if (!(alpha > 0 && alpha < 0.5)) throw new Error(`--alpha ${values.alpha}: expected a number between 0 and 0.5`);
+  const specs = (values.metric?.length ? values.metric : DEFAULT_METRICS).map(parseMetricSpec);
+  const scenario = scenarioWithShortcuts(file, values);
+  const side = (s: Side) => {
+    const dir = values[`${s}-dir`];
+    const extra = values[`${s}-args`]?.trim();
+    const build: ServerBuild = { ...(dir ? { checkout: dir } : {}), ...(extra ? { args: extra.split(/\s+/) } : {}) };
+    const variant = values[`${s}-variant`] ?? scenario.variant;
+    const words = `${dir ? `\`${resolve(dir)}\`` : 'this checkout'}, variant ${variant}${extra ? `, \`chatbench serve … ${extra}\`` : ''}`;
+    return { build, variant, words };
+  };
+  const how = { baseline: side('baseline'), candidate: side('candidate') };
+  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const out = resolve(values.out ?? join('reports', 'gate', `${stamp}-${scenario.name}`));
+
+  const runs: Record<Side, Result[]> = { baseline: [], candidate: [] };
+  const order = gateOrder(rounds);
+  for (const [i, { side: s, round }] of order.entries()) {
+    console.error(`── run ${i + 1}/${order.length}: ${s}, round ${round + 1}/${rounds}`);
+    const { progress, done } = stderrProgress();
+    const result = await runScenario({
+      scenario,
+      scenarioFile: file,
+      variant: how[s].variant,
+      server: how[s].build,
+      ...(values.secret ? { secret: values.secret } : {}),
+      log: (line) => console.error(line),
+      progress,
+    });
+    done();
+    result.label = s;
+    writeRun(result, join(out, `${s}-${round + 1}`));
+    console.error(summaryLine(result));
+    const warning = saturationWarning(result);
+    if (warning) console.error(warning);
+    runs[s].push(result);
+  }
+
+  const decision = decide(specs, runs.baseline, runs.candidate, alpha);
+  const markdown = verdictMarkdown(decision, { scenario: scenario.name, rounds, baseline: how.baseline.words, candidate: how.candidate.words, alpha });
+  writeFileSync(join(out, 'verdict.md'), markdown);
+  writeFileSync(join(out, 'report.html'), renderReport([...runs.baseline, ...runs.candidate], loadAssets()));
+  console.log(markdown);
+  console.log(`report: ${join(out, 'report.html')}`);
+  console.log(`verdict: ${join(out, 'verdict.md')}`);
+  return decision.verdict === 'pass' ? 0 : decision.verdict === 'regression' ? GATE_REGRESSION_EXIT : GATE_INCONCLUSIVE_EXIT;
+}

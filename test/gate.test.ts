@@ -1,0 +1,64 @@
+// `chatbench gate` end to end: real baseline and candidate servers, interleaved rounds. The
+// candidate differs by a known, injected delay, so the right verdict is certain both ways.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { gateOrder } from '../cli/gate.js';
+import { dist } from '../loadgen/paths.js';
+import { parseResult } from '../reports/schema.js';
+import { tinyScenario } from './helpers/tiny-scenario.js';
+
+const exec = promisify(execFile);
+type Outcome = { code: number; stdout: string; stderr: string };
+const cli = (...args: string[]): Promise<Outcome> =>
+  exec(process.execPath, [dist('bin/chatbench.js'), ...args], { timeout: 240_000 }).then(
+    (r) => ({ code: 0, ...r }),
+    (e: Outcome) => e,
+  );
+
+const METRICS = ['--metric', 'latencyMs.e2e.p50:10%', '--metric', 'latencyMs.e2e.p99:10%'];
+
+describe('chatbench gate', () => {
+  it('alternates which side runs first (ABBA)', () => {
+    expect(gateOrder(3).map((o) => `${o.side[0]}${o.round}`)).toEqual(['b0', 'c0', 'c1', 'b1', 'b2', 'c2']);
+  });
+
+  it('fails a candidate that adds 20 ms to every delivery, with exit 98 and a Markdown verdict', async () => {
+    const { file, out } = tinyScenario();
+    const r = await cli('gate', file, '--rounds', '4', '--candidate-args', '--inject-latency-ms 20', ...METRICS, '--out', out);
+    expect(r.code, r.stderr).toBe(98);
+    expect(r.stdout).toMatch(/^## chatbench gate: ❌ regression/m);
+    expect(r.stdout).toMatch(/\| e2e p50 \(lower is better\) \| [\d.]+ ms \| [\d.]+ ms \| \+[\d.]+% \| .* \| 0\.014 \| 10% \| ❌ regressed \|/);
+    expect(r.stdout).toContain('candidate: this checkout, variant coroutine, `chatbench serve … --inject-latency-ms 20`');
+    expect(readFileSync(join(out, 'verdict.md'), 'utf8')).toContain('❌ regression');
+    // every run is kept, labelled, and the order was ABBA
+    const runs = gateOrder(4).map(({ side, round }) => parseResult(JSON.parse(readFileSync(join(out, `${side}-${round + 1}`, 'result.json'), 'utf8')), side));
+    const starts = runs.map((x) => Date.parse(x.startedAt));
+    expect([...starts].sort((a, b) => a - b)).toEqual(starts);
+    for (const x of runs) expect(x.messages.lost).toBe(0);
+    const p50 = (label: string) => runs.filter((x) => x.label === label).map((x) => x.latencyMs.e2e.p50);
+    expect(Math.min(...p50('candidate'))).toBeGreaterThan(Math.max(...p50('baseline')) + 15);
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('candidate (coroutine)');
+  }, 240_000);
+
+  it('passes (exit 0) a candidate that removes that delay, and calls it an improvement', async () => {
+    const { file, out } = tinyScenario();
+    const r = await cli('gate', file, '--rounds', '4', '--baseline-args', '--inject-latency-ms 20', ...METRICS, '--out', out);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^## chatbench gate: ✅ no regression/m);
+    expect(r.stdout).toMatch(/\| e2e p50 \(lower is better\) .* \| -[\d.]+% \| .* ✅ improved \|/);
+  }, 240_000);
+
+  it('says what is wrong with a baseline checkout that is not built, and a bad metric', async () => {
+    const { file } = tinyScenario();
+    const r = await cli('gate', file, '--baseline-dir', tmpdir(), '--rounds', '2');
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(tmpdir(), 'dist', 'bin', 'chatbench.js')} does not exist: build that checkout first`);
+    const m = await cli('gate', file, '--metric', 'generator.cpuSeconds');
+    expect(m.code).toBe(1);
+    expect(m.stderr).toContain('--metric generator.cpuSeconds: say whether lower or higher is better');
+  });
+});
