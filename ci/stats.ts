@@ -81,6 +81,18 @@ export function pGreater(a: readonly number[], b: readonly number[], seed = 1): 
   return (atLeast + 1) / (MONTE_CARLO + 1);
 }
 
+/** 1 / C(2n, n): the p-value of the most extreme split of n runs per side, the smallest there is. */
+export function smallestP(n: number): number {
+  return 1 / choose(2 * n, n);
+}
+
+/** Rounds needed before a p-value below alpha is possible at all. */
+export function roundsNeeded(alpha: number): number {
+  let n = 1;
+  while (smallestP(n) >= alpha) n++;
+  return n;
+}
+
 /** Bootstrap interval (default 95 %) of median(candidate) / median(baseline) − 1. */
 export function changeInterval(baseline: readonly number[], candidate: readonly number[], level = 0.95, seed = 1): [number, number] {
   const random = seededRandom(seed);

@@ -2,6 +2,7 @@
 // verdict first, then why, then every gated figure and the correctness counts. Pure.
 import { median } from '../lib/median.js';
 import { formatChange, type GateDecision, type MetricDecision } from './decide.js';
+import { smallestP } from './stats.js';
 
 export interface GateContext {
   scenario: string;
@@ -21,13 +22,6 @@ const MARK: Record<MetricDecision['verdict'], string> = { regressed: '❌ regres
 
 function num(v: number): string {
   return Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) >= 100 ? 0 : 3 }) : 'n/a';
-}
-
-/** 1 / C(2n, n): the p of the most extreme split of n runs per side. */
-function smallestP(n: number): number {
-  let c = 1;
-  for (let i = 1; i <= n; i++) c = (c * (n + i)) / i;
-  return 1 / c;
 }
 
 export function verdictMarkdown(d: GateDecision, c: GateContext): string {

@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decide } from '../ci/decide.js';
 import { DEFAULT_METRICS, parseMetricSpec } from '../ci/metric-spec.js';
+import { roundsNeeded } from '../ci/stats.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
 import { runScenario } from '../loadgen/run.js';
 import type { ServerBuild } from '../loadgen/server-process.js';
@@ -60,9 +61,10 @@ export async function gate(args: string[]): Promise<number> {
   const file = positionals[0];
   if (!file) throw new Error('usage: chatbench gate SCENARIO.yaml [--baseline-dir DIR] [--candidate-dir DIR] [--rounds N] [--metric PATH:TOL%]… (see chatbench help)');
   const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 2 || rounds > 50) throw new Error(`--rounds ${values.rounds}: expected a whole number from 2 to 50`);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new Error(`--rounds ${values.rounds}: expected a whole number from 1 to 50`);
   const alpha = Number(values.alpha);
   if (!(alpha > 0 && alpha < 0.5)) throw new Error(`--alpha ${values.alpha}: expected a number between 0 and 0.5`);
+  if (rounds < roundsNeeded(alpha)) throw new Error(`--rounds ${rounds}: with so few rounds no difference can reach p < ${alpha}, so the gate could never fail; use at least ${roundsNeeded(alpha)}`);
   const specs = (values.metric?.length ? values.metric : DEFAULT_METRICS).map(parseMetricSpec);
   const scenario = scenarioWithShortcuts(file, values);
   const side = (s: Side) => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../ci/decide.js';
 import { parseMetricSpec } from '../ci/metric-spec.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
-import { changeInterval, pGreater, seededRandom } from '../ci/stats.js';
+import { changeInterval, pGreater, roundsNeeded, seededRandom, smallestP } from '../ci/stats.js';
 import type { Result } from '../reports/schema.js';
 
 /** Standard normal from a seeded uniform source (Box-Muller). */
@@ -36,6 +36,14 @@ describe('Mann-Whitney p-value', () => {
     expect(pGreater([1, 2, 3, 4, 5], [6, 7, 8, 9, 10])).toBe(1);
     // one swap: U = 24 of 25; splits with rank sum ≥ 39 are 2 of 252
     expect(pGreater([5, 7, 8, 9, 10], [1, 2, 3, 4, 6])).toBeCloseTo(2 / 252, 12);
+  });
+
+  it('knows the smallest p a number of rounds allows', () => {
+    expect(smallestP(3)).toBeCloseTo(1 / 20, 12);
+    expect(smallestP(5)).toBeCloseTo(1 / 252, 12);
+    expect(roundsNeeded(0.05)).toBe(4);
+    expect(roundsNeeded(0.01)).toBe(5);
+    expect(pGreater([4, 5, 6], [1, 2, 3])).toBeCloseTo(smallestP(3), 12);
   });
 
   it('counts ties by midranks: identical samples are no evidence either way', () => {

@@ -52,13 +52,16 @@ describe('chatbench gate', () => {
     expect(r.stdout).toMatch(/\| e2e p50 \(lower is better\) .* \| -[\d.]+% \| .* ✅ improved \|/);
   }, 240_000);
 
-  it('says what is wrong with a baseline checkout that is not built, and a bad metric', async () => {
+  it('says what is wrong with an unbuilt baseline checkout, a bad metric, and rounds too few to ever fail', async () => {
     const { file } = tinyScenario();
-    const r = await cli('gate', file, '--baseline-dir', tmpdir(), '--rounds', '2');
+    const r = await cli('gate', file, '--baseline-dir', tmpdir(), '--rounds', '4');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${join(tmpdir(), 'dist', 'bin', 'chatbench.js')} does not exist: build that checkout first`);
     const m = await cli('gate', file, '--metric', 'generator.cpuSeconds');
     expect(m.code).toBe(1);
     expect(m.stderr).toContain('--metric generator.cpuSeconds: say whether lower or higher is better');
+    const few = await cli('gate', file, '--rounds', '3');
+    expect(few.code).toBe(1);
+    expect(few.stderr).toContain('--rounds 3: with so few rounds no difference can reach p < 0.05, so the gate could never fail; use at least 4');
   });
 });
