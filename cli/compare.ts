@@ -10,7 +10,7 @@ import { loadAssets } from '../reports/html/assets.js';
 import { renderReport } from '../reports/html/render.js';
 import { comparisonMarkdown } from '../reports/markdown-comparison.js';
 import type { Result } from '../reports/schema.js';
-import { writeRun } from '../reports/write-run.js';
+import { timeStamp, writeRun } from '../reports/write-run.js';
 import { VARIANTS } from '../server/config.js';
 import { THRESHOLD_FAILED_EXIT } from './run.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
@@ -40,8 +40,7 @@ export async function compare(args: string[]): Promise<number> {
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new Error(`--repeat ${values.repeat}: expected a whole number from 1 to 50`);
   const scenario = scenarioWithShortcuts(file, values);
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const out = resolve(values.out ?? join('reports', 'compare', `${stamp}-${scenario.name}`));
+  const out = resolve(values.out ?? join('reports', 'compare', `${timeStamp()}-${scenario.name}`));
 
   const byVariant = new Map<string, Result[]>(variants.map((v) => [v, []]));
   const plan = interleave(variants, repeat);

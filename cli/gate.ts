@@ -10,12 +10,12 @@ import { DEFAULT_METRICS, parseMetricSpec } from '../ci/metric-spec.js';
 import { roundsNeeded } from '../ci/stats.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
 import { runScenario } from '../loadgen/run.js';
-import type { ServerBuild } from '../loadgen/server-process.js';
+import { serverEntry, type ServerBuild } from '../loadgen/server-process.js';
 import { saturationWarning, summaryLine } from '../loadgen/summary.js';
 import { loadAssets } from '../reports/html/assets.js';
 import { renderReport } from '../reports/html/render.js';
 import type { Result } from '../reports/schema.js';
-import { writeRun } from '../reports/write-run.js';
+import { timeStamp, writeRun } from '../reports/write-run.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
 
 export const GATE_REGRESSION_EXIT = 98;
@@ -76,8 +76,8 @@ export async function gate(args: string[]): Promise<number> {
     return { build, variant, words };
   };
   const how = { baseline: side('baseline'), candidate: side('candidate') };
-  const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  const out = resolve(values.out ?? join('reports', 'gate', `${stamp}-${scenario.name}`));
+  for (const s of SIDES) serverEntry(how[s].build); // an unbuilt checkout fails now, not after an hour of runs
+  const out = resolve(values.out ?? join('reports', 'gate', `${timeStamp()}-${scenario.name}`));
 
   const runs: Record<Side, Result[]> = { baseline: [], candidate: [] };
   const order = gateOrder(rounds);

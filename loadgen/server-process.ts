@@ -21,10 +21,15 @@ export interface ServerBuild {
   args?: string[]; // appended, so they override the scenario's server options
 }
 
-export async function startEmbeddedServer(variant: string, options: Record<string, string | number | boolean>, log: (line: string) => void, build: ServerBuild = {}): Promise<EmbeddedServer> {
+/** The `chatbench` script a build runs; throws, naming it, when that checkout is not built. */
+export function serverEntry(build: ServerBuild): string {
   const entry = build.checkout ? join(resolve(build.checkout), 'dist', 'bin', 'chatbench.js') : dist('bin/chatbench.js');
   if (!existsSync(entry)) throw new Error(`${entry} does not exist: build that checkout first (npm ci && npm run build)`);
-  const args = [entry, 'serve', '--variant', variant, '--host', '127.0.0.1', '--port', '0'];
+  return entry;
+}
+
+export async function startEmbeddedServer(variant: string, options: Record<string, string | number | boolean>, log: (line: string) => void, build: ServerBuild = {}): Promise<EmbeddedServer> {
+  const args = [serverEntry(build), 'serve', '--variant', variant, '--host', '127.0.0.1', '--port', '0'];
   for (const [key, value] of Object.entries(options)) {
     if (value === false) args.push(`--no-${key}`);
     else if (value === true) args.push(`--${key}`);

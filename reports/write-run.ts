@@ -5,9 +5,13 @@ import { loadAssets } from './html/assets.js';
 import { renderReport } from './html/render.js';
 import type { Result } from './schema.js';
 
+/** A UTC time for directory names: 20261127T181500Z. */
+export function timeStamp(iso = new Date().toISOString()): string {
+  return iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
 export function defaultRunDir(r: Result): string {
-  const stamp = r.startedAt.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return join('reports', 'runs', `${stamp}-${r.scenario.name}-${r.variant}`);
+  return join('reports', 'runs', `${timeStamp(r.startedAt)}-${r.scenario.name}-${r.variant}`);
 }
 
 export function writeRun(r: Result, dir = defaultRunDir(r)): { result: string; report: string } {
