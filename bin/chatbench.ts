@@ -33,6 +33,9 @@ usage:
       --metric PATH[:TOL%][:lower|higher]   a result.json figure to gate (repeatable; default
                             latencyMs.e2e.p50:10% latencyMs.e2e.p99:10% server.cpuMsPer1kDeliveries:10%)
       --out DIR             where to write (default reports/gate/<time>-<scenario>)
+  chatbench profile SCENARIO.yaml [options] the scenario against one server run under Clinic.js
+      --tool flame|doctor|heapprofiler|bubbleprof   (default flame)
+      --variant NAME        --out DIR (default reports/profiles/<time>-<scenario>-<variant>-<tool>)
   chatbench report RESULT.json [...] [--out FILE]   HTML report of one run or a comparison
   chatbench report --index DIR [--out FILE]         index page of every run under DIR
   chatbench report --serve [DIR] [--port N]         serve DIR's reports on http://127.0.0.1
@@ -56,6 +59,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('../cli/compare.js')).compare(args);
     case 'gate':
       return (await import('../cli/gate.js')).gate(args);
+    case 'profile':
+      return (await import('../cli/profile.js')).profile(args);
     case 'report':
       return (await import('../cli/report.js')).report(args);
     case undefined:

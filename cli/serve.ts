@@ -9,7 +9,7 @@ export async function serve(args: string[]): Promise<number> {
   if (config.secret === DEV_SECRET) console.error('chatbench serve: using the DEVELOPMENT secret; set --secret or CHATBENCH_SECRET for anything real');
   if (config.injectLatencyMs > 0) console.error(`chatbench serve: FAULT INJECTION ON — every delivery delayed by ${config.injectLatencyMs} ms`);
   const server = await startServer(config);
-  console.log(`chatbench serve: ${config.variant} listening on http://${config.host}:${server.port} (ws://${config.host}:${server.port}/)`);
+  console.log(`chatbench serve: ${config.variant} listening on http://${config.host}:${server.port} (ws://${config.host}:${server.port}/) pid ${process.pid}`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGTERM', stop);

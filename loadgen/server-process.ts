@@ -19,6 +19,8 @@ export interface EmbeddedServer {
 export interface ServerBuild {
   checkout?: string; // a directory with dist/bin/chatbench.js; default: this one
   args?: string[]; // appended, so they override the scenario's server options
+  /** A command the server runs under (a profiler): `[...argv, node, chatbench.js, 'serve', …]`. */
+  wrapper?: { argv: string[]; env?: Record<string, string>; cwd?: string; exitTimeoutMs?: number };
 }
 
 /** The `chatbench` script a build runs; throws, naming it, when that checkout is not built. */
@@ -36,18 +38,24 @@ export async function startEmbeddedServer(variant: string, options: Record<strin
     else args.push(`--${key}`, String(value));
   }
   args.push(...(build.args ?? []));
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const w = build.wrapper;
+  const child = w
+    ? spawn(w.argv[0]!, [...w.argv.slice(1), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...w.env }, ...(w.cwd ? { cwd: w.cwd } : {}) })
+    : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     stderr.push(d);
     if (stderr.length > 50) stderr.shift();
   });
+  let serverPid = child.pid!; // the server itself, not a wrapper, once its listening line says so
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
-      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(line);
-      if (m) resolve(Number(m[1]));
-      else if (line.trim()) log(`server: ${line}`);
+      const m = /listening on http:\/\/[^:]+:(\d+).*?(?:pid (\d+))?$/.exec(line);
+      if (m) {
+        if (m[2]) serverPid = Number(m[2]);
+        resolve(Number(m[1]));
+      } else if (line.trim()) log(`server: ${line}`);
     });
     child.once('exit', (code) => reject(new Error(`embedded server exited with code ${code} before listening\n${stderr.join('')}`)));
     setTimeout(() => reject(new Error('embedded server did not start within 15 s')), 15_000).unref();
@@ -55,10 +63,11 @@ export async function startEmbeddedServer(variant: string, options: Record<strin
   const url = `http://127.0.0.1:${port}`;
   await waitHealthy(url, child);
   return {
-    pid: child.pid!,
+    pid: serverPid,
     url,
     wsUrl: `ws://127.0.0.1:${port}/`,
-    stop: () => stop(child),
+    // a wrapper ends when the server does, then may take a while (a profiler writes its report)
+    stop: () => (w ? stopWrapped(child, serverPid, w.exitTimeoutMs ?? 180_000) : stop(child)),
   };
 }
 
@@ -87,5 +96,22 @@ function stop(child: ChildProcess): Promise<number | null> {
       resolve(code);
     });
     child.kill('SIGTERM');
+  });
+}
+
+function stopWrapped(wrapper: ChildProcess, serverPid: number, timeoutMs: number): Promise<number | null> {
+  if (wrapper.exitCode !== null) return Promise.resolve(wrapper.exitCode);
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => wrapper.kill('SIGKILL'), timeoutMs);
+    wrapper.once('close', (code) => {
+      // 'close', not 'exit': the wrapper's last words (where it wrote its report) are read by then
+      clearTimeout(kill);
+      resolve(code);
+    });
+    try {
+      process.kill(serverPid, 'SIGTERM');
+    } catch {
+      wrapper.kill('SIGTERM'); // the server is gone already
+    }
   });
 }

@@ -1,0 +1,55 @@
+// `chatbench profile SCENARIO.yaml --tool flame|doctor|heapprofiler|bubbleprof`: the scenario
+// against one embedded server started under Clinic.js, so the profile shows the server at the load
+// the scenario describes. Writes Clinic's HTML beside the run's result.json and report.html; the
+// run's figures carry the profiler's overhead, so the result is labelled as profiled.
+import { mkdirSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runScenario } from '../loadgen/run.js';
+import { summaryLine } from '../loadgen/summary.js';
+import { timeStamp, writeRun } from '../reports/write-run.js';
+import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+
+export const PROFILE_TOOLS = ['flame', 'doctor', 'heapprofiler', 'bubbleprof'] as const;
+
+export async function profile(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { tool: { type: 'string', default: 'flame' }, variant: { type: 'string' }, out: { type: 'string' }, ...SCENARIO_OPTIONS },
+  });
+  const file = positionals[0];
+  if (!file) throw new Error(`usage: chatbench profile SCENARIO.yaml [--tool ${PROFILE_TOOLS.join('|')}] [--variant NAME] [--out DIR]`);
+  const tool = values.tool;
+  if (!(PROFILE_TOOLS as readonly string[]).includes(tool)) throw new Error(`--tool ${tool}: expected one of ${PROFILE_TOOLS.join(', ')}`);
+  const scenario = scenarioWithShortcuts(file, values);
+  if (scenario.servers > 1) throw new Error(`${file}: profile runs one server process; the scenario asks for ${scenario.servers}`);
+  const variant = values.variant ?? scenario.variant;
+  const out = resolve(values.out ?? join('reports', 'profiles', `${timeStamp()}-${scenario.name}-${variant}-${tool}`));
+  mkdirSync(out, { recursive: true });
+  const clinic = createRequire(import.meta.url).resolve('clinic/bin.js');
+
+  const { progress, done } = stderrProgress();
+  const result = await runScenario({
+    scenario,
+    scenarioFile: file,
+    variant,
+    // Clinic asks about telemetry unless NO_INSIGHT is set; its profiler writes logs to its cwd
+    server: { wrapper: { argv: [process.execPath, clinic, tool, '--open=false', '--dest', out, '--'], env: { NO_INSIGHT: '1' }, cwd: out } },
+    ...(values.secret ? { secret: values.secret } : {}),
+    log: (line) => console.error(line),
+    progress,
+  });
+  done();
+  result.label = `profiled (clinic ${tool})`;
+  const paths = writeRun(result, out);
+  const html = readdirSync(out).filter((f) => f.endsWith(`.clinic-${tool}.html`));
+  if (html.length === 0) throw new Error(`clinic ${tool} wrote no HTML report into ${out}; its output is above`);
+  console.log(summaryLine(result));
+  console.log(`profile: ${join(out, html[0]!)}`);
+  console.log(`report: ${paths.report}`);
+  console.log(`result: ${paths.result}`);
+  console.log('(figures measured under the profiler: compare them with nothing but other profiled runs)');
+  return 0;
+}
