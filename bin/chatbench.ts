@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // chatbench: serve | run | report. Each command lives in cli/; this file only dispatches and
 // turns errors into a clear message and a non-zero exit.
+import { UsageError } from '../cli/usage-error.js';
 import { ScenarioError } from '../loadgen/scenario/parse.js';
 import { TargetUnreachableError } from '../loadgen/run.js';
 import { serverHelp } from '../server/cli-options.js';
@@ -75,6 +76,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Exit 2: the command line or the scenario file is wrong (node:util parseArgs errors included). */
+function isUsageProblem(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return err instanceof ScenarioError || err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -83,6 +90,6 @@ main(process.argv.slice(2)).then(
     if (err instanceof ScenarioError || err instanceof TargetUnreachableError) console.error(err.message);
     else if (err instanceof Error) console.error(`chatbench: ${err.message}`);
     else console.error('chatbench:', err);
-    process.exitCode = err instanceof ScenarioError ? 2 : 1;
+    process.exitCode = isUsageProblem(err) ? 2 : 1;
   },
 );

@@ -14,6 +14,7 @@ import { timeStamp, writeRun } from '../reports/write-run.js';
 import { VARIANTS } from '../server/config.js';
 import { THRESHOLD_FAILED_EXIT } from './run.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+import { UsageError } from './usage-error.js';
 
 const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,…] [--repeat N] [--out DIR]';
 
@@ -33,12 +34,12 @@ export async function compare(args: string[]): Promise<number> {
     options: { variants: { type: 'string', default: VARIANTS.join(',') }, repeat: { type: 'string', default: '1' }, out: { type: 'string' }, ...SCENARIO_OPTIONS },
   });
   const file = positionals[0];
-  if (!file) throw new Error(USAGE);
+  if (!file) throw new UsageError(USAGE);
   const variants = values.variants.split(',').map((v) => v.trim());
   const unknown = variants.filter((v) => !(VARIANTS as readonly string[]).includes(v));
-  if (unknown.length || variants.length === 0) throw new Error(`--variants: unknown ${unknown.join(', ')}; expected some of ${VARIANTS.join(', ')}`);
+  if (unknown.length || variants.length === 0) throw new UsageError(`--variants: unknown ${unknown.join(', ')}; expected some of ${VARIANTS.join(', ')}`);
   const repeat = Number(values.repeat);
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new Error(`--repeat ${values.repeat}: expected a whole number from 1 to 50`);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new UsageError(`--repeat ${values.repeat}: expected a whole number from 1 to 50`);
   const scenario = scenarioWithShortcuts(file, values);
   const out = resolve(values.out ?? join('reports', 'compare', `${timeStamp()}-${scenario.name}`));
 

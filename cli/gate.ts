@@ -17,6 +17,7 @@ import { renderReport } from '../reports/html/render.js';
 import type { Result } from '../reports/schema.js';
 import { timeStamp, writeRun } from '../reports/write-run.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+import { asUsage, UsageError } from './usage-error.js';
 
 export const GATE_REGRESSION_EXIT = 98;
 export const GATE_INCONCLUSIVE_EXIT = 97;
@@ -59,13 +60,13 @@ export async function gate(args: string[]): Promise<number> {
     },
   });
   const file = positionals[0];
-  if (!file) throw new Error('usage: chatbench gate SCENARIO.yaml [--baseline-dir DIR] [--candidate-dir DIR] [--rounds N] [--metric PATH:TOL%]… (see chatbench help)');
+  if (!file) throw new UsageError('usage: chatbench gate SCENARIO.yaml [--baseline-dir DIR] [--candidate-dir DIR] [--rounds N] [--metric PATH:TOL%]… (see chatbench help)');
   const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new Error(`--rounds ${values.rounds}: expected a whole number from 1 to 50`);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds ${values.rounds}: expected a whole number from 1 to 50`);
   const alpha = Number(values.alpha);
-  if (!(alpha > 0 && alpha < 0.5)) throw new Error(`--alpha ${values.alpha}: expected a number between 0 and 0.5`);
-  if (rounds < roundsNeeded(alpha)) throw new Error(`--rounds ${rounds}: with so few rounds no difference can reach p < ${alpha}, so the gate could never fail; use at least ${roundsNeeded(alpha)}`);
-  const specs = (values.metric?.length ? values.metric : DEFAULT_METRICS).map(parseMetricSpec);
+  if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${values.alpha}: expected a number between 0 and 0.5`);
+  if (rounds < roundsNeeded(alpha)) throw new UsageError(`--rounds ${rounds}: with so few rounds no difference can reach p < ${alpha}, so the gate could never fail; use at least ${roundsNeeded(alpha)}`);
+  const specs = (values.metric?.length ? values.metric : DEFAULT_METRICS).map((m) => asUsage(() => parseMetricSpec(m)));
   const scenario = scenarioWithShortcuts(file, values);
   const side = (s: Side) => {
     const dir = values[`${s}-dir`];

@@ -10,6 +10,7 @@ import { runScenario } from '../loadgen/run.js';
 import { summaryLine } from '../loadgen/summary.js';
 import { timeStamp, writeRun } from '../reports/write-run.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+import { UsageError } from './usage-error.js';
 
 export const PROFILE_TOOLS = ['flame', 'doctor', 'heapprofiler', 'bubbleprof'] as const;
 
@@ -20,11 +21,11 @@ export async function profile(args: string[]): Promise<number> {
     options: { tool: { type: 'string', default: 'flame' }, variant: { type: 'string' }, out: { type: 'string' }, ...SCENARIO_OPTIONS },
   });
   const file = positionals[0];
-  if (!file) throw new Error(`usage: chatbench profile SCENARIO.yaml [--tool ${PROFILE_TOOLS.join('|')}] [--variant NAME] [--out DIR]`);
+  if (!file) throw new UsageError(`usage: chatbench profile SCENARIO.yaml [--tool ${PROFILE_TOOLS.join('|')}] [--variant NAME] [--out DIR]`);
   const tool = values.tool;
-  if (!(PROFILE_TOOLS as readonly string[]).includes(tool)) throw new Error(`--tool ${tool}: expected one of ${PROFILE_TOOLS.join(', ')}`);
+  if (!(PROFILE_TOOLS as readonly string[]).includes(tool)) throw new UsageError(`--tool ${tool}: expected one of ${PROFILE_TOOLS.join(', ')}`);
   const scenario = scenarioWithShortcuts(file, values);
-  if (scenario.servers > 1) throw new Error(`${file}: profile runs one server process; the scenario asks for ${scenario.servers}`);
+  if (scenario.servers > 1) throw new UsageError(`${file}: profile runs one server process; the scenario asks for ${scenario.servers}`);
   const variant = values.variant ?? scenario.variant;
   const out = resolve(values.out ?? join('reports', 'profiles', `${timeStamp()}-${scenario.name}-${variant}-${tool}`));
   mkdirSync(out, { recursive: true });

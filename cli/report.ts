@@ -8,6 +8,7 @@ import { renderIndex } from '../reports/html/index-page.js';
 import { renderReport } from '../reports/html/render.js';
 import { findRuns, readResult } from '../reports/run-files.js';
 import { serveReports } from '../reports/serve.js';
+import { UsageError } from './usage-error.js';
 
 export async function report(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -34,7 +35,7 @@ export async function report(args: string[]): Promise<number> {
     console.log(`index: ${out}`);
     return 0;
   }
-  if (positionals.length === 0) throw new Error('usage: chatbench report RESULT.json [RESULT.json …] [--out FILE] | --index DIR [--out FILE] | --serve [DIR]');
+  if (positionals.length === 0) throw new UsageError('usage: chatbench report RESULT.json [RESULT.json …] [--out FILE] | --index DIR [--out FILE] | --serve [DIR]');
   const results = positionals.map(readResult);
   const out = resolve(values.out ?? (results.length === 1 ? positionals[0]!.replace(/\.json$/, '') + '.html' : 'comparison.html'));
   mkdirSync(dirname(out), { recursive: true });

@@ -4,6 +4,7 @@ import { runScenario } from '../loadgen/run.js';
 import { saturationWarning, summaryLine } from '../loadgen/summary.js';
 import { writeRun } from '../reports/write-run.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+import { UsageError } from './usage-error.js';
 
 export const THRESHOLD_FAILED_EXIT = 99;
 
@@ -20,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
     },
   });
   const file = positionals[0];
-  if (!file) throw new Error('usage: chatbench run SCENARIO.yaml [--variant NAME | --target ws://HOST:PORT] [--out DIR] [--json]');
+  if (!file) throw new UsageError('usage: chatbench run SCENARIO.yaml [--variant NAME | --target ws://HOST:PORT] [--out DIR] [--json]');
   const scenario = scenarioWithShortcuts(file, values);
   const { progress, done } = stderrProgress();
   const result = await runScenario({

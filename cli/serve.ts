@@ -3,9 +3,10 @@ import { DEV_SECRET } from '../protocol/token.js';
 import { makeConfig } from '../server/config.js';
 import { parseServerArgs } from '../server/cli-options.js';
 import { startServer } from '../server/variants/index.js';
+import { asUsage } from './usage-error.js';
 
 export async function serve(args: string[]): Promise<number> {
-  const config = makeConfig(parseServerArgs(args));
+  const config = makeConfig(asUsage(() => parseServerArgs(args)));
   if (config.secret === DEV_SECRET) console.error('chatbench serve: using the DEVELOPMENT secret; set --secret or CHATBENCH_SECRET for anything real');
   if (config.injectLatencyMs > 0) console.error(`chatbench serve: FAULT INJECTION ON — every delivery delayed by ${config.injectLatencyMs} ms`);
   const server = await startServer(config);

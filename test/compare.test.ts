@@ -66,7 +66,7 @@ describe('chatbench compare', () => {
 
   it('rejects an unknown variant and a bad --repeat with a clear message', async () => {
     const bad = (await cli('compare', 'scenarios/smoke.yaml', '--variants', 'coroutine,fibers').catch((e: unknown) => e)) as { code: number; stderr: string };
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--variants: unknown fibers; expected some of coroutine, callback, workers');
     const repeat = (await cli('compare', 'scenarios/smoke.yaml', '--repeat', '0').catch((e: unknown) => e)) as { code: number; stderr: string };
     expect(repeat.stderr).toContain('--repeat 0: expected a whole number from 1 to 50');

@@ -58,10 +58,10 @@ describe('chatbench gate', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${join(tmpdir(), 'dist', 'bin', 'chatbench.js')} does not exist: build that checkout first`);
     const m = await cli('gate', file, '--metric', 'generator.cpuSeconds');
-    expect(m.code).toBe(1);
+    expect(m.code).toBe(2);
     expect(m.stderr).toContain('--metric generator.cpuSeconds: say whether lower or higher is better');
     const few = await cli('gate', file, '--rounds', '3');
-    expect(few.code).toBe(1);
+    expect(few.code).toBe(2);
     expect(few.stderr).toContain('--rounds 3: with so few rounds no difference can reach p < 0.05, so the gate could never fail; use at least 4');
   });
 });

@@ -28,7 +28,7 @@ describe('chatbench profile', () => {
 
   it('names the tools it knows', async () => {
     const err = (await cli('profile', 'scenarios/smoke.yaml', '--tool', 'perf').catch((e: unknown) => e)) as { code: number; stderr: string };
-    expect(err.code).toBe(1);
+    expect(err.code).toBe(2);
     expect(err.stderr).toContain('--tool perf: expected one of flame, doctor, heapprofiler, bubbleprof');
   });
 });
