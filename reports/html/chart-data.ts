@@ -38,8 +38,12 @@ export function percentileCurve(encoded: string): PercentileCurve {
   return { x, y };
 }
 
+/** What a run is, without when: its label (if a command gave it one) and its variant. */
+export function runName(r: Result): string {
+  return r.label ? `${r.label} (${r.variant})` : r.variant;
+}
+
 export function runLabel(r: Result, all: Result[]): string {
-  const name = (x: Result) => (x.label ? `${x.label} (${x.variant})` : x.variant);
-  const same = all.filter((o) => name(o) === name(r)).length > 1;
-  return same ? `${name(r)} @ ${r.startedAt.slice(0, 19).replace('T', ' ')}` : name(r);
+  const same = all.filter((o) => runName(o) === runName(r)).length > 1;
+  return same ? `${runName(r)} @ ${r.startedAt.slice(0, 19).replace('T', ' ')}` : runName(r);
 }

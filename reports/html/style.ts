@@ -8,6 +8,8 @@ table.meta td, table.meta th, table.summary tbody th, table.codes tbody th { tex
 table.index td:nth-child(-n+3), table.index th:nth-child(-n+3), table.index td:last-child { text-align: left; }
 .unit { color: var(--muted); font-size: 12px; } .ok { color: #2a9d4b; } .bad { color: #c0392b; }
 .banner { padding: 8px 12px; margin: 8px 0; border-radius: 4px; } .banner.warn { background: var(--warn); } .banner.bad { background: var(--bad); }
+.wide { overflow-x: auto; } /* many runs: the table scrolls, the figure names stay in view */
+table.summary tbody th, table.codes tbody th { position: sticky; left: 0; background: var(--bg); }
 .chart { margin: 12px 0 20px; } footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
 .u-legend { font-size: 12px; } button { font: inherit; padding: 4px 12px; }
 @media print { button { display: none; } body { max-width: none; } .chart { break-inside: avoid; } }
