@@ -22,6 +22,7 @@ usage:
       --variants a,b,…      variants to compare (default: ${VARIANTS.join(',')})
       --repeat N            rounds; each figure is the median over them (default 1)
       --out DIR             where to write (default reports/compare/<time>-<scenario>)
+  chatbench compare RESULT.json|RUN_DIR … [--out DIR]   the same table from runs already made
       --clients N --duration D --rate R    override the scenario
   chatbench gate SCENARIO.yaml [options]    performance regression gate: baseline vs candidate server,
                                             interleaved rounds, statistics, Markdown verdict;

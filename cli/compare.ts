@@ -1,13 +1,16 @@
 // `chatbench compare SCENARIO.yaml`: the same scenario against several server variants, repeated
 // and interleaved (round r starts with a different variant, so drift in the machine's state does
 // not always favour the same one), then one comparison report and a Markdown table.
-import { writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// `chatbench compare RESULT.json|RUN_DIR …`: the same table and report from runs already made.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runScenario } from '../loadgen/run.js';
 import { saturationWarning, summaryLine } from '../loadgen/summary.js';
 import { loadAssets } from '../reports/html/assets.js';
+import { runName } from '../reports/html/chart-data.js';
 import { renderReport } from '../reports/html/render.js';
+import { readResult } from '../reports/run-files.js';
 import { comparisonMarkdown } from '../reports/markdown-comparison.js';
 import type { Result } from '../reports/schema.js';
 import { timeStamp, writeRun } from '../reports/write-run.js';
@@ -16,7 +19,7 @@ import { THRESHOLD_FAILED_EXIT } from './run.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
-const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,…] [--repeat N] [--out DIR]';
+const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,…] [--repeat N] [--out DIR] | chatbench compare RESULT.json|RUN_DIR … [--out DIR]';
 
 /** Round r runs the variants starting from the r-th. */
 export function interleave<T>(items: readonly T[], rounds: number): { item: T; round: number }[] {
@@ -27,6 +30,32 @@ export function interleave<T>(items: readonly T[], rounds: number): { item: T; r
   return order;
 }
 
+const isResultPath = (p: string) => p.endsWith('.json') || existsSync(join(p, 'result.json'));
+
+/** Runs already made: grouped by what they are (label and variant) — the rounds of a gate or of a
+ * compare become one column each — or one column per file when they are all the same kind. */
+function compareFiles(paths: string[], outDir: string | undefined): number {
+  const files = paths.map((p) => (p.endsWith('.json') ? p : join(p, 'result.json')));
+  const results = files.map(readResult);
+  const byName = new Map<string, Result[]>();
+  for (const r of results) byName.set(runName(r), [...(byName.get(runName(r)) ?? []), r]);
+  const groups =
+    byName.size === 1 && results.length > 1
+      ? results.map((r, i) => ({ label: basename(dirname(resolve(files[i]!))), results: [r] }))
+      : [...byName].map(([label, rs]) => ({ label, results: rs }));
+  const markdown = comparisonMarkdown(groups);
+  console.log(markdown);
+  if (outDir) {
+    const out = resolve(outDir);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'report.html'), renderReport(results, loadAssets()));
+    writeFileSync(join(out, 'summary.md'), markdown);
+    console.log(`report: ${join(out, 'report.html')}`);
+    console.log(`summary: ${join(out, 'summary.md')}`);
+  }
+  return 0;
+}
+
 export async function compare(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -35,6 +64,7 @@ export async function compare(args: string[]): Promise<number> {
   });
   const file = positionals[0];
   if (!file) throw new UsageError(USAGE);
+  if (positionals.every(isResultPath)) return compareFiles(positionals, values.out);
   const variants = values.variants.split(',').map((v) => v.trim());
   const unknown = variants.filter((v) => !(VARIANTS as readonly string[]).includes(v));
   if (unknown.length || variants.length === 0) throw new UsageError(`--variants: unknown ${unknown.join(', ')}; expected some of ${VARIANTS.join(', ')}`);

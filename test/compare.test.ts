@@ -49,6 +49,11 @@ describe('chatbench compare', () => {
     const html = readFileSync(join(out, 'report.html'), 'utf8');
     expect(html.match(/<td data-run="\d+" data-metric="messages\.lost"/g)).toHaveLength(4);
     expect(existsSync(join(out, 'coroutine-1', 'report.html'))).toBe(true);
+
+    // the same table from the files afterwards, grouped by variant again
+    const again = await cli('compare', ...['callback-1', 'coroutine-1', 'coroutine-2', 'callback-2'].map((d) => join(out, d)));
+    expect(again.stdout).toContain('| figure | callback (2 runs) | coroutine (2 runs) |');
+    expect(row(again.stdout, 'e2e p99')[1]!.split(' · ')[0]).toBe(coCell!.split(' · ')[0]);
   }, 180_000);
 
   it('warns when a run flagged its generator, and lists failed thresholds', () => {
