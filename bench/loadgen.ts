@@ -77,22 +77,17 @@ async function main(): Promise<void> {
   const server = await startEmbeddedServer('callback', { secret: SECRET, persist: 'none', rate: 100_000, burst: 100_000 }, () => {});
   try {
     console.error(`server: callback variant, pid ${server.pid}; hold ${HOLD_S} s per measurement`);
-    console.error('fan-out: chatbench…');
-    const cf = await chatbench(server.wsUrl, FANOUT);
-    console.error('fan-out: plain ws…');
-    const pf = await plain(server.wsUrl, FANOUT);
-    console.error('heavy fan-out: chatbench…');
-    const ch = await chatbench(server.wsUrl, HEAVY);
-    console.error('heavy fan-out: plain ws…');
-    const ph = await plain(server.wsUrl, HEAVY);
-    console.error('echo: chatbench…');
-    const ce = await chatbench(server.wsUrl, ECHO);
-    console.error('echo: plain ws…');
-    const pe = await plain(server.wsUrl, ECHO);
-    console.error('idle: chatbench…');
-    const ci = await chatbench(server.wsUrl, IDLE);
-    console.error('idle: plain ws…');
-    const pi = await plain(server.wsUrl, IDLE);
+    // each load on chatbench, then on the plain loop, against the same server
+    const both = async (name: string, load: Load) => {
+      console.error(`${name}: chatbench…`);
+      const c = await chatbench(server.wsUrl, load);
+      console.error(`${name}: plain ws…`);
+      return [c, await plain(server.wsUrl, load)] as const;
+    };
+    const [cf, pf] = await both('fan-out', FANOUT);
+    const [ch, ph] = await both('heavy fan-out', HEAVY);
+    const [ce, pe] = await both('echo', ECHO);
+    const [ci, pi] = await both('idle', IDLE);
 
     const perCpu = (n: number, cpu: number) => n / cpu;
     const lines = [

@@ -2,8 +2,7 @@
 // benchmark shows these beside its figures because, at one frame per socket read, a receiving
 // client's cost is mostly the kernel's read path, which no user-space parser can remove.
 import { readdirSync, readFileSync } from 'node:fs';
-
-const CLK_TCK = 100;
+import { procStat } from '../loadgen/probe/proc-sampler.js';
 
 export interface Cost {
   userS: number;
@@ -12,11 +11,9 @@ export interface Cost {
 }
 
 export function costOf(pid: number): Cost {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
-  const io = readFileSync(`/proc/${pid}/io`, 'utf8');
-  const syscr = /^syscr:\s*(\d+)/m.exec(io)?.[1];
-  return { userS: Number(fields[11]) / CLK_TCK, kernelS: Number(fields[12]) / CLK_TCK, reads: Number(syscr ?? NaN) };
+  const { userS, kernelS } = procStat(pid);
+  const syscr = /^syscr:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1];
+  return { userS, kernelS, reads: Number(syscr ?? NaN) };
 }
 
 /** The sum over processes of what each spent between two samples. */
@@ -36,9 +33,7 @@ export function childrenRunning(needle: string): number[] {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(needle)) pids.push(Number(name));
+      if (procStat(Number(name)).ppid === process.pid && readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(needle)) pids.push(Number(name));
     } catch {
       // the process ended while we looked
     }

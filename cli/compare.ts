@@ -16,19 +16,11 @@ import type { Result } from '../reports/schema.js';
 import { timeStamp, writeRun } from '../reports/write-run.js';
 import { VARIANTS } from '../server/config.js';
 import { THRESHOLD_FAILED_EXIT } from './run.js';
+import { interleave } from './interleave.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,…] [--repeat N] [--out DIR] | chatbench compare RESULT.json|RUN_DIR … [--out DIR]';
-
-/** Round r runs the variants starting from the r-th. */
-export function interleave<T>(items: readonly T[], rounds: number): { item: T; round: number }[] {
-  const order: { item: T; round: number }[] = [];
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < items.length; k++) order.push({ item: items[(round + k) % items.length]!, round });
-  }
-  return order;
-}
 
 const isResultPath = (p: string) => p.endsWith('.json') || existsSync(join(p, 'result.json'));
 

@@ -16,19 +16,15 @@ import { loadAssets } from '../reports/html/assets.js';
 import { renderReport } from '../reports/html/render.js';
 import type { Result } from '../reports/schema.js';
 import { timeStamp, writeRun } from '../reports/write-run.js';
+import { interleave } from './interleave.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
 import { asUsage, UsageError } from './usage-error.js';
 
 export const GATE_REGRESSION_EXIT = 98;
 export const GATE_INCONCLUSIVE_EXIT = 97;
 
-const SIDES = ['baseline', 'candidate'] as const;
+export const SIDES = ['baseline', 'candidate'] as const;
 type Side = (typeof SIDES)[number];
-
-/** ABBA: the side that runs first alternates, so a drifting machine favours neither. */
-export function gateOrder(rounds: number): { side: Side; round: number }[] {
-  return Array.from({ length: rounds }, (_, round) => (round % 2 ? (['candidate', 'baseline'] as const) : SIDES).map((side) => ({ side, round }))).flat();
-}
 
 /** `--candidate-args "--inject-latency-ms 5"`: parseArgs takes a value starting with a dash only
  * as `--flag=value`, so these flags' next argument is joined to them. */
@@ -81,8 +77,8 @@ export async function gate(args: string[]): Promise<number> {
   const out = resolve(values.out ?? join('reports', 'gate', `${timeStamp()}-${scenario.name}`));
 
   const runs: Record<Side, Result[]> = { baseline: [], candidate: [] };
-  const order = gateOrder(rounds);
-  for (const [i, { side: s, round }] of order.entries()) {
+  const order = interleave(SIDES, rounds); // ABBA: the side that runs first alternates
+  for (const [i, { item: s, round }] of order.entries()) {
     console.error(`── run ${i + 1}/${order.length}: ${s}, round ${round + 1}/${rounds}`);
     const { progress, done } = stderrProgress();
     const result = await runScenario({

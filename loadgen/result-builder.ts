@@ -84,18 +84,14 @@ type Counts = GeneratorOutcome['finals'][number]['counts'];
 /** Generator memory per client: live memory (after a full GC) when sending ended, if every process
  * still had clients then; otherwise memory at the most clients (garbage included). */
 function bytesPerClient(all: Counts[]): Result['generator']['bytesPerClient'] {
-  const perClient = (mem: (c: Counts) => number, base: (c: Counts) => number, clients: (c: Counts) => number) =>
-    Math.round(all.reduce((a, c) => a + mem(c) - base(c), 0) / all.reduce((a, c) => a + clients(c), 0));
-  if (all.every((c) => c.drainClients > 0)) {
-    const clients = all.reduce((a, c) => a + c.drainClients, 0);
-    const rss = perClient((c) => c.drainRssBytes, (c) => c.baselineRssBytes, (c) => c.drainClients);
-    const heap = perClient((c) => c.drainHeapBytes, (c) => c.baselineHeapBytes, (c) => c.drainClients);
-    return { rss, heap, clients, when: all.every((c) => c.drainAfterGc) ? 'end-after-gc' : 'end' };
-  }
-  if (!all.every((c) => c.clients > 0 && c.peakClientsRssBytes > 0)) return null;
-  const rss = perClient((c) => c.peakClientsRssBytes, (c) => c.baselineRssBytes, (c) => c.clients);
-  const heap = perClient((c) => c.peakClientsHeapBytes, (c) => c.baselineHeapBytes, (c) => c.clients);
-  return { rss, heap, clients: all.reduce((a, c) => a + c.clients, 0), when: 'peak' };
+  const atEnd = all.every((c) => c.drainClients > 0);
+  if (!atEnd && !all.every((c) => c.clients > 0 && c.peakClientsRssBytes > 0)) return null;
+  const at = all.map((c) => (atEnd ? { clients: c.drainClients, rss: c.drainRssBytes, heap: c.drainHeapBytes } : { clients: c.clients, rss: c.peakClientsRssBytes, heap: c.peakClientsHeapBytes }));
+  const clients = at.reduce((a, m) => a + m.clients, 0);
+  const rss = at.reduce((a, m, i) => a + m.rss - all[i]!.baselineRssBytes, 0);
+  const heap = at.reduce((a, m, i) => a + m.heap - all[i]!.baselineHeapBytes, 0);
+  const when = !atEnd ? 'peak' : all.every((c) => c.drainAfterGc) ? 'end-after-gc' : 'end';
+  return { rss: Math.round(rss / clients), heap: Math.round(heap / clients), clients, when };
 }
 
 function sumCounts(all: Counts[]): Counts {

@@ -67,7 +67,7 @@ export async function startEmbeddedServer(variant: string, options: Record<strin
     url,
     wsUrl: `ws://127.0.0.1:${port}/`,
     // a wrapper ends when the server does, then may take a while (a profiler writes its report)
-    stop: () => (w ? stopWrapped(child, serverPid, w.exitTimeoutMs ?? 180_000) : stop(child)),
+    stop: () => stop(child, serverPid, w ? (w.exitTimeoutMs ?? 180_000) : 10_000),
   };
 }
 
@@ -87,31 +87,20 @@ export async function waitHealthy(url: string, child?: ChildProcess, timeoutMs =
   throw new Error(`${url}/healthz did not answer within ${timeoutMs} ms: ${(last as Error)?.message ?? ''}`);
 }
 
-function stop(child: ChildProcess): Promise<number | null> {
+/** SIGTERM to the server (the child, or the process a wrapper runs), then wait for the child to
+ * close: 'close', not 'exit', so a wrapper's last words (where it wrote its report) are read. */
+function stop(child: ChildProcess, serverPid: number, timeoutMs: number): Promise<number | null> {
   if (child.exitCode !== null) return Promise.resolve(child.exitCode);
   return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', (code) => {
-      clearTimeout(kill);
-      resolve(code);
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-function stopWrapped(wrapper: ChildProcess, serverPid: number, timeoutMs: number): Promise<number | null> {
-  if (wrapper.exitCode !== null) return Promise.resolve(wrapper.exitCode);
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => wrapper.kill('SIGKILL'), timeoutMs);
-    wrapper.once('close', (code) => {
-      // 'close', not 'exit': the wrapper's last words (where it wrote its report) are read by then
+    const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (code) => {
       clearTimeout(kill);
       resolve(code);
     });
     try {
       process.kill(serverPid, 'SIGTERM');
     } catch {
-      wrapper.kill('SIGTERM'); // the server is gone already
+      child.kill('SIGTERM'); // the server is gone already
     }
   });
 }

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { interleave } from '../cli/compare.js';
+import { interleave } from '../cli/interleave.js';
 import { dist } from '../loadgen/paths.js';
 import { median } from '../lib/median.js';
 import { comparisonMarkdown } from '../reports/markdown-comparison.js';

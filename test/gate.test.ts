@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { gateOrder } from '../cli/gate.js';
+import { SIDES } from '../cli/gate.js';
+import { interleave } from '../cli/interleave.js';
 import { dist } from '../loadgen/paths.js';
 import { parseResult } from '../reports/schema.js';
 import { tinyScenario } from './helpers/tiny-scenario.js';
@@ -23,7 +24,7 @@ const METRICS = ['--metric', 'latencyMs.e2e.p50:10%', '--metric', 'latencyMs.e2e
 
 describe('chatbench gate', () => {
   it('alternates which side runs first (ABBA)', () => {
-    expect(gateOrder(3).map((o) => `${o.side[0]}${o.round}`)).toEqual(['b0', 'c0', 'c1', 'b1', 'b2', 'c2']);
+    expect(interleave(SIDES, 3).map((o) => `${o.item[0]}${o.round}`)).toEqual(['b0', 'c0', 'c1', 'b1', 'b2', 'c2']);
   });
 
   it('fails a candidate that adds 20 ms to every delivery, with exit 98 and a Markdown verdict', async () => {
@@ -35,7 +36,7 @@ describe('chatbench gate', () => {
     expect(r.stdout).toContain('candidate: this checkout, variant coroutine, `chatbench serve … --inject-latency-ms 20`');
     expect(readFileSync(join(out, 'verdict.md'), 'utf8')).toContain('❌ regression');
     // every run is kept, labelled, and the order was ABBA
-    const runs = gateOrder(4).map(({ side, round }) => parseResult(JSON.parse(readFileSync(join(out, `${side}-${round + 1}`, 'result.json'), 'utf8')), side));
+    const runs = interleave(SIDES, 4).map(({ item: side, round }) => parseResult(JSON.parse(readFileSync(join(out, `${side}-${round + 1}`, 'result.json'), 'utf8')), side));
     const starts = runs.map((x) => Date.parse(x.startedAt));
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
     for (const x of runs) expect(x.messages.lost).toBe(0);

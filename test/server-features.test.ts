@@ -27,6 +27,16 @@ describe.each(VARIANTS)('%s variant features', (variant) => {
     await c.next('ready');
     return c;
   };
+  /** A server with a 64 KiB outgoing queue bound, a sender and a member of `room` that has stopped reading. */
+  const slowConsumerRoom = async (room: string, o: Partial<ServerConfig>) => {
+    await start({ maxQueueBytes: 65_536, rate: 1_000_000, burst: 1_000_000, maxBodyBytes: 8192, ...o });
+    const sender = await user(`${room}-fast`);
+    const slow = await user(`${room}-slow`);
+    await sender.join(room);
+    await slow.join(room);
+    reading(slow, false);
+    return { sender, slow };
+  };
   afterEach(async () => {
     await t?.close();
     t = undefined;
@@ -76,12 +86,7 @@ describe.each(VARIANTS)('%s variant features', (variant) => {
   });
 
   it('disconnects a slow consumer with 4008 once its queue passes --max-queue-bytes', async () => {
-    await start({ maxQueueBytes: 65_536, rate: 1_000_000, burst: 1_000_000, maxBodyBytes: 8192 });
-    const sender = await user('fast');
-    const slow = await user('slow');
-    await sender.join('flood');
-    await slow.join('flood');
-    reading(slow, false);
+    const { sender, slow } = await slowConsumerRoom('flood', {});
     const body = 'y'.repeat(8000);
     let disconnects = 0;
     for (let i = 0; i < 6000 && disconnects === 0; i++) {
@@ -102,12 +107,7 @@ describe.each(VARIANTS)('%s variant features', (variant) => {
   });
 
   it('drops the oldest frames of a slow consumer under --slow-consumer drop-oldest', async () => {
-    await start({ maxQueueBytes: 65_536, slowConsumer: 'drop-oldest', rate: 1_000_000, burst: 1_000_000, maxBodyBytes: 8192 });
-    const sender = await user('fast2');
-    const slow = await user('slow2');
-    await sender.join('drop');
-    await slow.join('drop');
-    reading(slow, false);
+    const { sender, slow } = await slowConsumerRoom('drop', { slowConsumer: 'drop-oldest' });
     const body = 'z'.repeat(8000);
     let dropped = 0;
     let sent = 0;

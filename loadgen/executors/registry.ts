@@ -29,5 +29,3 @@ export function createExecutor(s: ExecutorInput): Executor {
       return churn({ connectRate: e.connectRate, lifetimeMs: e.lifetime, durationMs: s.duration! });
   }
 }
-
-export const EXECUTOR_TYPES = ['constant-vus', 'ramping-vus', 'constant-arrival-rate', 'ramping-arrival-rate', 'churn'] as const;

@@ -101,7 +101,6 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   return problems;
 }
 
-export type ScenarioInput = z.input<typeof ScenarioSchema>;
 export type Scenario = z.output<typeof ScenarioSchema>;
 
 /** The behaviours a scenario implies: `senders` is shorthand for chatty + lurker. */

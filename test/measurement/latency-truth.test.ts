@@ -46,12 +46,18 @@ describe('latency truth', () => {
     delete process.env.CHATBENCH_FAULT_BLOCK_GENERATOR;
   });
 
-  it('a 1 s server stall under a constant arrival rate shows in the corrected e2e histogram', async () => {
+  /** A server that stops for the stall 5 s from now; afterEach resumes and ends it. */
+  async function stallingServer(): Promise<string> {
     const s = await serve();
     server = s.child;
-    // ~0.2 s of spawning, 1 s ramp, then 10 s at 300 msg/s: the stall is ~10% of the sending time
     stall(s.child, 5000);
-    const r = await run('executor: {type: constant-arrival-rate, rate: 300}\nclients: 60\nrooms: {size: 6}\nrampUp: 1s\nduration: 10s\n', s.target);
+    return s.target;
+  }
+
+  it('a 1 s server stall under a constant arrival rate shows in the corrected e2e histogram', async () => {
+    // ~0.2 s of spawning, 1 s ramp, then 10 s at 300 msg/s: the stall is ~10% of the sending time
+    const target = await stallingServer();
+    const r = await run('executor: {type: constant-arrival-rate, rate: 300}\nclients: 60\nrooms: {size: 6}\nrampUp: 1s\nduration: 10s\n', target);
     expect(r.messages.lost).toBe(0);
     expect(r.latencyMs.e2e.max).toBeGreaterThanOrEqual(1000);
     expect(r.latencyMs.e2e.p99).toBeGreaterThanOrEqual(800);
@@ -71,10 +77,8 @@ describe('latency truth', () => {
   }, 60_000);
 
   it('closed-loop senders (waiting for each ack) hide a stall from the uncorrected histogram only', async () => {
-    const s = await serve();
-    server = s.child;
-    stall(s.child, 5000);
-    const r = await run('behaviours: {chatty: {weight: 1, rate: 10, waitForAck: true}}\nclients: 30\nrooms: {size: 3}\nrampUp: 1s\nduration: 10s\n', s.target);
+    const target = await stallingServer();
+    const r = await run('behaviours: {chatty: {weight: 1, rate: 10, waitForAck: true}}\nclients: 30\nrooms: {size: 3}\nrampUp: 1s\nduration: 10s\n', target);
     expect(r.messages.lost).toBe(0);
     expect(r.latencyMs.e2e.p99).toBeGreaterThanOrEqual(500);
     expect(r.latencyMs.e2eUncorrected.p90).toBeLessThan(50);
