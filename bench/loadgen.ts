@@ -54,7 +54,7 @@ async function chatbench(target: string, load: Load) {
   const sent = hold.reduce((a, row) => a + row.sent, 0);
   const delivered = hold.reduce((a, row) => a + row.delivered, 0);
   const acked = sent * (r.messages.sent ? r.messages.acked / r.messages.sent : 0);
-  return { cpuS, cost, sent, delivered, acked, rssPerClient: r.generator.bytesPerClient?.rss ?? NaN, heapPerClient: r.generator.bytesPerClient?.heap ?? NaN, p99: r.latencyMs.e2e.p99, saturated: r.generator.saturated };
+  return { cpuS, cost, sent, delivered, acked, rssPerClient: r.generator.bytesPerClient?.rss ?? NaN, heapPerClient: r.generator.bytesPerClient?.heap ?? NaN, p99: r.latencyMs.e2e.p99 ?? NaN, saturated: r.generator.saturated };
 }
 
 async function plain(url: string, load: Load) {

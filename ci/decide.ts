@@ -8,7 +8,7 @@ import type { Result } from '../reports/schema.js';
 import { CORRECTNESS, type MetricSpec } from './metric-spec.js';
 import { changeInterval, pGreater } from './stats.js';
 
-export type MetricVerdict = 'regressed' | 'improved' | 'unchanged' | 'n/a';
+export type MetricVerdict = 'regressed' | 'no data' | 'improved' | 'unchanged' | 'n/a';
 
 export interface MetricDecision {
   spec: MetricSpec;
@@ -28,6 +28,10 @@ export interface CorrectnessDecision {
   verdict: 'ok' | 'regressed' | 'baseline-unsound';
 }
 
+/** Fewer deliveries than this share below the baseline's median is a regression: a fixed schedule
+ * delivers the same count each run, up to a message per sender at the edges. */
+export const DELIVERY_TOLERANCE = 0.01;
+
 export interface GateDecision {
   verdict: 'pass' | 'regression' | 'inconclusive';
   reasons: string[];
@@ -41,6 +45,10 @@ export function decideMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Res
   const baseline = values(baseRuns);
   const candidate = values(candRuns);
   const base: Omit<MetricDecision, 'verdict' | 'change' | 'interval' | 'pWorse' | 'pBetter'> = { spec, baseline, candidate };
+  // a figure the baseline measured and the candidate did not is a regression, never an improvement
+  if (baseline.length === baseRuns.length && candidate.length < candRuns.length) {
+    return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'no data' };
+  }
   if (baseline.length < 2 || candidate.length < 2 || median(baseline) === 0) {
     return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'n/a' };
   }
@@ -63,12 +71,37 @@ function decideCorrectness(baseRuns: Result[], candRuns: Result[]): CorrectnessD
   });
 }
 
+/** Sanity checks (result.checks) failed, per side, as reasons. */
+function decideChecks(baseRuns: Result[], candRuns: Result[]): { baseline: string[]; candidate: string[] } {
+  const failed = (rs: Result[], side: string) => {
+    const names = new Map<string, number>();
+    for (const r of rs) for (const c of r.checks) if (!c.ok) names.set(c.name, (names.get(c.name) ?? 0) + 1);
+    return [...names].map(([name, n]) => `sanity check "${name}" failed in ${n} of ${rs.length} ${side} run(s)`);
+  };
+  return { baseline: failed(baseRuns, 'baseline'), candidate: failed(candRuns, 'candidate') };
+}
+
+/** The candidate delivered fewer messages than the baseline (beyond DELIVERY_TOLERANCE). */
+function fewerDeliveries(baseRuns: Result[], candRuns: Result[]): string[] {
+  const base = median(baseRuns.map((r) => r.messages.delivered));
+  const cand = median(candRuns.map((r) => r.messages.delivered));
+  if (base === 0 || cand >= base * (1 - DELIVERY_TOLERANCE)) return [];
+  return [`Deliveries: ${cand} in the candidate (median) against ${base} in the baseline (${formatChange(cand / base - 1)})`];
+}
+
 export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05): GateDecision {
   const metrics = specs.map((s) => decideMetric(s, baseRuns, candRuns, alpha));
   const correctness = decideCorrectness(baseRuns, candRuns);
+  const checks = decideChecks(baseRuns, candRuns);
   const saturatedRuns = [...baseRuns, ...candRuns].filter((r) => r.generator.saturated).length;
-  const broken = correctness.filter((c) => c.verdict === 'regressed').map((c) => `${c.label}: ${c.candidate} in the candidate, none in the baseline`);
+  const broken = [
+    ...checks.candidate,
+    ...correctness.filter((c) => c.verdict === 'regressed').map((c) => `${c.label}: ${c.candidate} in the candidate, none in the baseline`),
+    ...fewerDeliveries(baseRuns, candRuns),
+    ...metrics.filter((m) => m.verdict === 'no data').map((m) => `${m.spec.label}: no data in the candidate (the baseline measured it)`),
+  ];
   const unsound = [
+    ...checks.baseline,
     ...(saturatedRuns ? [`the load generator may have been the bottleneck in ${saturatedRuns} run(s): latency and CPU figures may be the generator's`] : []),
     ...correctness.filter((c) => c.verdict === 'baseline-unsound').map((c) => `${c.label}: ${c.baseline} already in the baseline runs`),
   ];

@@ -18,6 +18,8 @@ export const CORRECTNESS = [
   { path: 'messages.lost', label: 'Lost' },
   { path: 'messages.duplicated', label: 'Duplicated' },
   { path: 'connections.failed', label: 'Connections failed' },
+  { path: 'messages.refused', label: 'Sends refused' },
+  { path: 'messages.unanswered', label: 'Sends unanswered' },
 ] as const;
 
 /** `PATH[:TOLERANCE%][:lower|higher]`, e.g. `latencyMs.e2e.p99:10%` or `throughput.deliveredPerSec:5%:higher`. */

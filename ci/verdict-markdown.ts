@@ -18,7 +18,7 @@ const HEADLINE: Record<GateDecision['verdict'], string> = {
   inconclusive: '⚠️ inconclusive',
 };
 
-const MARK: Record<MetricDecision['verdict'], string> = { regressed: '❌ regressed', improved: '✅ improved', unchanged: 'unchanged', 'n/a': 'n/a' };
+const MARK: Record<MetricDecision['verdict'], string> = { regressed: '❌ regressed', 'no data': '❌ no data', improved: '✅ improved', unchanged: 'unchanged', 'n/a': 'n/a' };
 
 function num(v: number): string {
   return Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: Math.abs(v) >= 100 ? 0 : 3 }) : 'n/a';

@@ -15,7 +15,7 @@ import { comparisonMarkdown } from '../reports/markdown-comparison.js';
 import type { Result } from '../reports/schema.js';
 import { timeStamp, writeRun } from '../reports/write-run.js';
 import { VARIANTS } from '../server/config.js';
-import { THRESHOLD_FAILED_EXIT } from './run.js';
+import { runsExitCode } from './run.js';
 import { interleave } from './interleave.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
 import { UsageError } from './usage-error.js';
@@ -88,5 +88,5 @@ export async function compare(args: string[]): Promise<number> {
   console.log(markdown);
   console.log(`report: ${report}`);
   console.log(`summary: ${join(out, 'summary.md')}`);
-  return all.some((r) => r.thresholds.some((t) => !t.ok)) ? THRESHOLD_FAILED_EXIT : 0;
+  return runsExitCode(all);
 }

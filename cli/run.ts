@@ -5,8 +5,17 @@ import { saturationWarning, summaryLine } from '../loadgen/summary.js';
 import { writeRun } from '../reports/write-run.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
 import { UsageError } from './usage-error.js';
+import type { Result } from '../reports/schema.js';
 
 export const THRESHOLD_FAILED_EXIT = 99;
+/** A sanity check failed: the run measured nothing trustworthy (docs/loadgen.md, "Sanity checks"). */
+export const CHECKS_FAILED_EXIT = 96;
+
+/** The exit code of one or more runs: a failed sanity check outranks failed thresholds. */
+export function runsExitCode(results: Result[]): number {
+  if (results.some((r) => r.checks.some((c) => !c.ok))) return CHECKS_FAILED_EXIT;
+  return results.some((r) => r.thresholds.some((t) => !t.ok)) ? THRESHOLD_FAILED_EXIT : 0;
+}
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -43,5 +52,5 @@ export async function run(args: string[]): Promise<number> {
     console.log(`report: ${paths.report}`);
     console.log(`result: ${paths.result}`);
   }
-  return result.thresholds.some((t) => !t.ok) ? THRESHOLD_FAILED_EXIT : 0;
+  return runsExitCode([result]);
 }

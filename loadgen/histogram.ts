@@ -32,13 +32,13 @@ export function mergeEncoded(encoded: Iterable<string>): Histogram {
 
 export interface LatencySummary {
   count: number;
-  min: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
+  min: number | null; // null: nothing recorded (no data is not 0 ms)
+  mean: number | null;
+  p50: number | null;
+  p90: number | null;
+  p99: number | null;
+  p999: number | null;
+  max: number | null;
   hdr: string;
 }
 
@@ -47,7 +47,7 @@ const ms = (us: number) => Math.round(us) / 1000;
 /** Summary in milliseconds, with the histogram itself encoded. */
 export function summarize(h: Histogram): LatencySummary {
   const count = h.totalCount;
-  if (count === 0) return { count: 0, min: 0, mean: 0, p50: 0, p90: 0, p99: 0, p999: 0, max: 0, hdr: encode(h) };
+  if (count === 0) return { count: 0, min: null, mean: null, p50: null, p90: null, p99: null, p999: null, max: null, hdr: encode(h) };
   return {
     count,
     min: ms(h.minNonZeroValue),

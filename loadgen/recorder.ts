@@ -24,10 +24,13 @@ export class Recorder {
   delivered = 0;
   duplicated = 0;
   reordered = 0;
+  refused = 0; // sends answered with an error frame (its `ref` names the message)
+  abandoned = 0; // sends in flight when their sender left on purpose
   errorCount = 0;
   lastDeliveryUs = 0;
   readonly errors = new Map<string, number>();
   readonly closes = new Map<string, number>();
+  readonly refusedByCode = new Map<string, number>();
 
   delivery(nowUs: number, intendedUs: number, actualUs: number): void {
     record(this.second, nowUs - intendedUs);
@@ -53,6 +56,12 @@ export class Recorder {
   error(code: string): void {
     this.errorCount++;
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+  }
+
+  /** A send answered with an error frame instead of an ack (the error itself is counted apart). */
+  refuse(code: string): void {
+    this.refused++;
+    this.refusedByCode.set(code, (this.refusedByCode.get(code) ?? 0) + 1);
   }
 
   closed(code: number): void {

@@ -10,6 +10,7 @@ import type { Scenario } from './scenario/schema.js';
 import { slope } from './stats.js';
 import type { Executor } from './executors/executor.js';
 import { evaluateThresholds } from './thresholds.js';
+import { sanityChecks } from './sanity.js';
 import { packageRoot } from './paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -55,7 +56,19 @@ export function buildResult(i: BuildInput): Result {
     durationSec: round(i.wallSec, 3),
     env: environment(),
     connections: { target: i.executor.clients, peak: c.peakConnected, failed: c.connectFailed, retries: c.connectRetries, reconnects: c.reconnects },
-    messages: { sent: c.sent, acked: c.acked, delivered: c.delivered, expected: c.expected, lost: c.lost, duplicated: c.duplicated, reordered: c.reordered },
+    messages: {
+      sent: c.sent,
+      acked: c.acked,
+      refused: c.refused,
+      refusedByCode: c.refusedByCode,
+      abandoned: c.abandoned,
+      unanswered: c.unanswered,
+      delivered: c.delivered,
+      expected: c.expected,
+      lost: c.lost,
+      duplicated: c.duplicated,
+      reordered: c.reordered,
+    },
     latencyMs: { e2e: hist('e2e'), e2eUncorrected: hist('e2eUncorrected'), ack: hist('ack'), connect: hist('connect') },
     throughput: { sentPerSec: round(mean(hold, 'sent'), 1), deliveredPerSec: round(mean(hold, 'delivered'), 1) },
     server: { ...(i.serverPids.length ? { pid: i.serverPids[0], pids: i.serverPids } : {}), ...server },
@@ -72,9 +85,11 @@ export function buildResult(i: BuildInput): Result {
     errors: c.errors,
     closes: c.closes,
     saturation: saturationPoint(series),
+    checks: [],
     thresholds: [],
     series,
   };
+  result.checks = sanityChecks(result, scenario.sanity);
   result.thresholds = evaluateThresholds(scenario.thresholds, result);
   return result;
 }
@@ -95,7 +110,7 @@ function bytesPerClient(all: Counts[]): Result['generator']['bytesPerClient'] {
 }
 
 function sumCounts(all: Counts[]): Counts {
-  const total = { ...all[0]!, errors: {}, closes: {} } as Counts;
+  const total = { ...all[0]!, errors: {}, closes: {}, refusedByCode: {} } as Counts;
   for (const key of Object.keys(total) as (keyof Counts)[]) {
     if (typeof total[key] === 'number') (total[key] as number) = 0;
   }
@@ -108,6 +123,7 @@ function sumCounts(all: Counts[]): Counts {
     }
     for (const [k, n] of Object.entries(c.errors)) total.errors[k] = (total.errors[k] ?? 0) + n;
     for (const [k, n] of Object.entries(c.closes)) total.closes[k] = (total.closes[k] ?? 0) + n;
+    for (const [k, n] of Object.entries(c.refusedByCode)) total.refusedByCode[k] = (total.refusedByCode[k] ?? 0) + n;
   }
   return total;
 }

@@ -62,8 +62,17 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       scenario,
     }));
     const samples: ServerSample[] = [];
-    const probe = setInterval(() => void sampleServers(servers, monoUs()).then((s) => samples.push(s)), 1000);
-    samples.push(await sampleServers(servers, monoUs()));
+    const warned = new Set<string>();
+    const keep = (s: ServerSample) => {
+      for (const p of s.problems ?? []) {
+        if (warned.has(p.url)) continue;
+        warned.add(p.url);
+        o.log(`note: no server figures from ${p.url}/metrics (${p.why}); measuring without them`);
+      }
+      samples.push(s);
+    };
+    const probe = setInterval(() => void sampleServers(servers, monoUs()).then(keep), 1000);
+    keep(await sampleServers(servers, monoUs()));
     const startedAt = new Date();
     const wall0 = monoUs();
     o.log(`running ${scenario.name} (${exec.type}): ${exec.clients} clients in ${processes} generator process(es) against ${urls.map((u) => u.href).join(', ')}`);
@@ -73,7 +82,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     } finally {
       clearInterval(probe);
     }
-    samples.push(await sampleServers(servers, monoUs()));
+    keep(await sampleServers(servers, monoUs()));
     return buildResult({
       scenario,
       ...(o.scenarioFile ? { scenarioFile: o.scenarioFile } : {}),

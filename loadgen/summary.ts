@@ -5,17 +5,28 @@ import { mergeEncoded } from './histogram.js';
 
 export function summaryLine(r: Result): string {
   const e2e = r.latencyMs.e2e;
+  const m = r.messages;
+  const errors = Object.values(r.errors).reduce((a, b) => a + b, 0);
   const parts = [
     `${r.scenario.name}/${r.variant}:`,
     `clients ${r.connections.peak}/${r.connections.target}${r.connections.failed ? ` (${r.connections.failed} failed)` : ''}`,
     `delivered ${fmt(r.throughput.deliveredPerSec)} msg/s`,
-    `e2e p50 ${e2e.p50} ms p99 ${e2e.p99} ms`,
-    `lost ${r.messages.lost}`,
+    e2e.count ? `e2e p50 ${e2e.p50} ms p99 ${e2e.p99} ms` : 'e2e no data',
+    `lost ${m.lost}`,
   ];
-  if (r.messages.duplicated) parts.push(`dup ${r.messages.duplicated}`);
+  if (m.duplicated) parts.push(`dup ${m.duplicated}`);
+  if (m.refused || m.unanswered) parts.push(`sends ${m.sent}: refused ${m.refused}, unanswered ${m.unanswered}`);
+  if (errors) parts.push(`errors ${errors} (${topCodes(r.errors)})`);
+  const broken = r.checks.filter((c) => !c.ok);
+  if (broken.length) parts.push(`CHECKS FAILED: ${broken.map((c) => `${c.name} (${c.detail})`).join('; ')}`);
   const failed = r.thresholds.filter((t) => !t.ok);
   if (r.thresholds.length) parts.push(failed.length ? `thresholds FAILED: ${failed.map((t) => t.expression).join('; ')}` : 'thresholds ok');
   return parts.join(' | ');
+}
+
+function topCodes(counts: Record<string, number>): string {
+  const sorted = Object.entries(counts).sort((a, b) => b[1] - a[1]);
+  return sorted.slice(0, 3).map(([k, n]) => `${k} ${n}`).join(', ') + (sorted.length > 3 ? ', …' : '');
 }
 
 export function saturationWarning(r: Result): string | undefined {

@@ -16,7 +16,7 @@ function show(f: Figure, v: number): string {
 }
 
 function cell(f: Figure, values: number[], base: number | undefined): string {
-  if (values.length === 0) return '—';
+  if (values.length === 0) return 'no data';
   const m = median(values);
   let text = show(f, m) + (f.unit ? ` ${f.unit}` : '');
   const [lo, hi] = [show(f, Math.min(...values)), show(f, Math.max(...values))];
@@ -38,6 +38,8 @@ export function comparisonMarkdown(groups: RunGroup[]): string {
   lines.push(`Median over each column's runs, (min–max) when they differ; · N× is the ratio to ${groups[0]!.label}.`);
   const flagged = groups.flatMap((g) => g.results.filter((r) => r.generator.saturated).map((r) => `${g.label} @ ${r.startedAt}`));
   if (flagged.length) lines.push('', `**Warning: the load generator may have been the bottleneck in ${flagged.length} run(s)** (${flagged.join(', ')}): their latency may be the generator's.`);
+  const broken = groups.flatMap((g) => g.results.flatMap((r) => r.checks.filter((c) => !c.ok).map((c) => `${g.label}: ${c.name} (${c.detail})`)));
+  if (broken.length) lines.push('', `**Sanity checks failed — these runs measured too little to compare:** ${broken.join('; ')}`);
   const failed = groups.flatMap((g) => g.results.flatMap((r) => r.thresholds.filter((t) => !t.ok).map((t) => `${g.label}: ${t.expression} (${t.actual ?? 'n/a'})`)));
   if (failed.length) lines.push('', `**Thresholds failed:** ${failed.join('; ')}`);
   return lines.join('\n') + '\n';

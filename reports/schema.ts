@@ -3,21 +3,25 @@
 // described in docs/results.md. The JSON Schema export is reports/result.schema.json.
 import { z } from 'zod';
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+/** Versions this chatbench reads: version 1 files are read as version 2 (upgradeV1). */
+export const READABLE_VERSIONS = [1, 2] as const;
 
+// Version 2: an empty histogram is "no data" (null), never 0 ms.
+const stat = z.number().nullable();
 const latency = z
   .object({
     count: z.number().int().nonnegative(),
-    min: z.number(),
-    mean: z.number(),
-    p50: z.number(),
-    p90: z.number(),
-    p99: z.number(),
-    p999: z.number(),
-    max: z.number(),
+    min: stat,
+    mean: stat,
+    p50: stat,
+    p90: stat,
+    p99: stat,
+    p999: stat,
+    max: stat,
     hdr: z.string().describe('HdrHistogram compressed base64, values in microseconds'),
   })
-  .describe('latency in milliseconds');
+  .describe('latency in milliseconds; every figure null when count is 0 (no data)');
 
 const count = z.number().int().nonnegative();
 
@@ -60,6 +64,10 @@ export const ResultSchema = z.object({
   messages: z.object({
     sent: count,
     acked: count,
+    refused: count.describe('sends answered with an error frame (by code in refusedByCode)'),
+    refusedByCode: z.record(z.string(), count),
+    abandoned: count.describe('sends still in flight when their sender left on purpose (churn, reconnects): nothing could answer them'),
+    unanswered: count.describe('sends with neither ack nor error frame by the end of the drain, abandoned ones apart'),
     delivered: count,
     expected: count,
     lost: count,
@@ -117,6 +125,9 @@ export const ResultSchema = z.object({
     .nullable()
     .optional()
     .describe('the first second whose e2e p99 passed the limit (250 ms), and the load at that moment: where the system saturates'),
+  checks: z
+    .array(z.object({ name: z.string(), ok: z.boolean(), actual: z.number().nullable(), limit: z.string(), detail: z.string() }))
+    .describe('the sanity checks every run passes beside its thresholds (a run that measured nothing fails them)'),
   thresholds: z.array(z.object({ expression: z.string(), actual: z.number().nullable(), ok: z.boolean() })),
   series: z.array(SeriesRowSchema),
 });
@@ -132,12 +143,23 @@ export function resultJsonSchema(): unknown {
 /** Parse a result file's JSON, naming what is wrong (and the version) when it does not fit. */
 export function parseResult(raw: unknown, source: string): Result {
   const version = (raw as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (version !== SCHEMA_VERSION) {
-    throw new Error(`${source}: schemaVersion ${JSON.stringify(version)} is not supported (this chatbench reads ${SCHEMA_VERSION})`);
+  if (!(READABLE_VERSIONS as readonly unknown[]).includes(version)) {
+    throw new Error(`${source}: schemaVersion ${JSON.stringify(version)} is not supported (this chatbench reads ${READABLE_VERSIONS.join(' and ')})`);
   }
-  const r = ResultSchema.safeParse(raw);
+  const r = ResultSchema.safeParse(version === 1 ? upgradeV1(raw as Record<string, unknown>) : raw);
   if (!r.success) {
     throw new Error(`${source}: not a valid result file\n${r.error.issues.map((i) => `  - ${i.path.join('.')}: ${i.message}`).join('\n')}`);
   }
   return r.data;
+}
+
+/** A version 1 file as version 2: its empty histograms' zeros become "no data"; it counted no
+ * refusals nor unanswered sends (0, as it reported them) and ran no sanity checks. */
+function upgradeV1(raw: Record<string, unknown>): unknown {
+  const latency = { ...(raw.latencyMs as Record<string, Record<string, unknown>> | undefined) };
+  for (const [key, h] of Object.entries(latency)) {
+    if (h && h.count === 0) latency[key] = { ...h, min: null, mean: null, p50: null, p90: null, p99: null, p999: null, max: null };
+  }
+  const messages = { refused: 0, refusedByCode: {}, abandoned: 0, unanswered: 0, ...(raw.messages as Record<string, unknown> | undefined) };
+  return { ...raw, schemaVersion: SCHEMA_VERSION, latencyMs: latency, messages, checks: raw.checks ?? [] };
 }

@@ -41,7 +41,7 @@ describe('chatbench compare', () => {
 
     expect(stdout).toContain('| figure | coroutine (2 runs) | callback (2 runs) |');
     expect(row(stdout, 'Lost')).toEqual(['0', '0']);
-    const p99 = (rs: Result[]) => median(rs.map((r) => r.latencyMs.e2e.p99));
+    const p99 = (rs: Result[]) => median(rs.map((r) => r.latencyMs.e2e.p99!));
     const [coCell, cbCell] = row(stdout, 'e2e p99');
     expect(coCell).toMatch(new RegExp(`^${p99(co).toLocaleString('en-US', { maximumFractionDigits: 2 }).replace('.', '\\.')} ms`));
     expect(cbCell).toContain(`· ${(p99(cb) / p99(co)).toFixed(2)}×`);

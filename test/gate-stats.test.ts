@@ -20,13 +20,17 @@ function erfc(x: number): number {
 }
 
 /** The parts of a result the decision reads. */
-function run(p99: number, extra: { lost?: number; saturated?: boolean; cpu?: number | null } = {}): Result {
+function run(
+  p99: number | null,
+  extra: { lost?: number; saturated?: boolean; cpu?: number | null; delivered?: number; refused?: number; failedCheck?: string } = {},
+): Result {
   return {
-    latencyMs: { e2e: { p50: p99 / 3, p99 } },
-    messages: { lost: extra.lost ?? 0, duplicated: 0 },
+    latencyMs: { e2e: { p50: p99 === null ? null : p99 / 3, p99 } },
+    messages: { lost: extra.lost ?? 0, duplicated: 0, delivered: extra.delivered ?? 1000, refused: extra.refused ?? 0, unanswered: 0 },
     connections: { failed: 0 },
     server: { cpuMsPer1kDeliveries: extra.cpu === undefined ? 10 : extra.cpu },
     generator: { saturated: extra.saturated ?? false },
+    checks: extra.failedCheck ? [{ name: extra.failedCheck, ok: false, actual: 0, limit: '', detail: '' }] : [],
   } as unknown as Result;
 }
 
@@ -138,5 +142,30 @@ describe('the gate decision', () => {
     const noCpu = [10, 11, 10.5, 9.8].map((v) => run(v, { cpu: null }));
     expect(decide([cpu], noCpu, noCpu)).toMatchObject({ verdict: 'inconclusive' });
     expect(decide([p99], base, base).verdict).toBe('pass');
+  });
+
+  it('calls a candidate that measured nothing a regression, never an improvement', () => {
+    const p50 = parseMetricSpec('latencyMs.e2e.p50:10%');
+    const base = [10, 11, 10.5, 9.8].map((v) => run(v));
+    // every send refused (the issue's `--max-body-bytes 1`): no latency, no deliveries, a failed check
+    const refusing = [0, 1, 2, 3].map(() => run(null, { delivered: 0, refused: 2602, cpu: null, failedCheck: 'sends refused' }));
+    const d = decide([p50], base, refusing);
+    expect(d.verdict).toBe('regression');
+    expect(d.metrics[0]!.verdict).toBe('no data');
+    expect(d.reasons).toEqual(
+      expect.arrayContaining([
+        'sanity check "sends refused" failed in 4 of 4 candidate run(s)',
+        'Sends refused: 10408 in the candidate, none in the baseline',
+        'Deliveries: 0 in the candidate (median) against 1000 in the baseline (-100.0%)',
+        'e2e p50: no data in the candidate (the baseline measured it)',
+      ]),
+    );
+    expect(verdictMarkdown(d, { scenario: 's', rounds: 4, baseline: 'a', candidate: 'b', alpha: 0.05 })).toContain('❌ no data');
+    // fewer deliveries alone, at the same latency
+    const fewer = [10, 11, 10.5, 9.8].map((v) => run(v, { delivered: 950 }));
+    expect(decide([p50], base, fewer)).toMatchObject({ verdict: 'regression', reasons: ['Deliveries: 950 in the candidate (median) against 1000 in the baseline (-5.0%)'] });
+    // a baseline that failed its checks cannot be judged against
+    const badBase = [10, 11, 10.5, 9.8].map((v) => run(v, { failedCheck: 'clients connected' }));
+    expect(decide([p50], badBase, base).verdict).toBe('inconclusive');
   });
 });

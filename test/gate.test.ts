@@ -27,6 +27,16 @@ describe('chatbench gate', () => {
     expect(interleave(SIDES, 3).map((o) => `${o.item[0]}${o.round}`)).toEqual(['b0', 'c0', 'c1', 'b1', 'b2', 'c2']);
   });
 
+  it('fails a candidate that refuses every message, even when only its latency is gated', async () => {
+    const { file, out } = tinyScenario();
+    const r = await cli('gate', file, '--rounds', '4', '--candidate-args', '--max-body-bytes 1', '--metric', 'latencyMs.e2e.p50:10%', '--out', out);
+    expect(r.code, r.stderr).toBe(98);
+    expect(r.stdout).toMatch(/^## chatbench gate: ❌ regression/m);
+    expect(r.stdout).toContain('❌ no data');
+    expect(r.stdout).not.toContain('improved');
+    expect(r.stdout).toContain('sanity check "sends refused" failed in 4 of 4 candidate run(s)');
+  });
+
   it('fails a candidate that adds 20 ms to every delivery, with exit 98 and a Markdown verdict', async () => {
     const { file, out } = tinyScenario();
     const r = await cli('gate', file, '--rounds', '4', '--candidate-args', '--inject-latency-ms 20', ...METRICS, '--out', out);
@@ -40,7 +50,7 @@ describe('chatbench gate', () => {
     const starts = runs.map((x) => Date.parse(x.startedAt));
     expect([...starts].sort((a, b) => a - b)).toEqual(starts);
     for (const x of runs) expect(x.messages.lost).toBe(0);
-    const p50 = (label: string) => runs.filter((x) => x.label === label).map((x) => x.latencyMs.e2e.p50);
+    const p50 = (label: string) => runs.filter((x) => x.label === label).map((x) => x.latencyMs.e2e.p50!);
     expect(Math.min(...p50('candidate'))).toBeGreaterThan(Math.max(...p50('baseline')) + 15);
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('candidate (coroutine)');
   }, 240_000);

@@ -23,7 +23,7 @@ describe('histogram merge', () => {
     // with the single histogram after the same trip through the encoding
     const oneAfterTrip = mergeEncoded([encode(one)]);
     expect(summarize(merged)).toEqual(summarize(oneAfterTrip));
-    expect(Math.abs(summarize(merged).max - one.maxValue / 1000) / (one.maxValue / 1000)).toBeLessThan(0.001);
+    expect(Math.abs(summarize(merged).max! - one.maxValue / 1000) / (one.maxValue / 1000)).toBeLessThan(0.001);
   });
 
   it('is not the average of the parts’ percentiles', () => {

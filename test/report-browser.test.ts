@@ -111,7 +111,7 @@ describe('HTML reports in Chromium', () => {
       else expect(Number(c.value), c.metric).toBe(expected);
     }
     const p99 = cells.find((c) => c.metric === 'latencyMs.e2e.p99')!;
-    expect(p99.text).toContain(results[0]!.latencyMs.e2e.p99.toLocaleString('en-US', { maximumFractionDigits: 3 }));
+    expect(p99.text).toContain(results[0]!.latencyMs.e2e.p99!.toLocaleString('en-US', { maximumFractionDigits: 3 }));
     expect(await page.textContent('h1')).toContain('report on coroutine');
     expect(await page.locator('td.ok, div.ok').count()).toBeGreaterThan(0); // threshold ✓
     const download = page.waitForEvent('download');
@@ -172,10 +172,11 @@ describe('HTML reports in Chromium', () => {
     }
   });
 
-  it('warns in a banner when thresholds failed or the generator was saturated', async () => {
+  it('warns in a banner when sanity checks or thresholds failed or the generator was saturated', async () => {
     const bad: Result = {
       ...results[1]!,
       thresholds: [{ expression: 'e2e.p99 < 0.001', actual: results[1]!.latencyMs.e2e.p99, ok: false }],
+      checks: [...results[1]!.checks.slice(1), { name: 'sends refused', ok: false, actual: 10, limit: '≤ 1.0% of sends', detail: '10 of 10 sends (100.0%): TOO_LARGE ×10' }],
       generator: { ...results[1]!.generator, saturated: true, saturationReasons: ['a generator process used > 90% of a core in 3 second(s)'] },
     };
     const file = join(dir, 'warned.html');
@@ -183,6 +184,8 @@ describe('HTML reports in Chromium', () => {
     const { page, errors } = await visit(file);
     expect(await page.locator('[data-banner="thresholds"]').textContent()).toContain('thresholds failed — e2e.p99 < 0.001');
     expect(await page.locator('[data-banner="saturated"]').textContent()).toContain('90% of a core');
+    expect(await page.locator('[data-banner="checks"]').textContent()).toContain('sanity checks failed, this run measured too little to trust — sends refused: 10 of 10 sends');
+    expect(await page.locator('td[data-metric="checks"]').getAttribute('data-failed')).toBe('1');
     expect(await page.locator('td[data-metric="thresholds"] div.bad').textContent()).toContain('✗ e2e.p99 < 0.001');
     await page.screenshot({ path: join(ARTIFACTS, 'report-warnings.png') });
     expect(errors).toEqual([]);

@@ -9,6 +9,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { dist } from '../loadgen/paths.js';
 import { parseResult } from '../reports/schema.js';
+import { SECRET, startTestServer } from './helpers/server.js';
 
 const exec = promisify(execFile);
 const cli = (...args: string[]) => exec(process.execPath, [dist('bin/chatbench.js'), ...args], { timeout: 60_000 });
@@ -49,7 +50,7 @@ describe('chatbench run', () => {
     expect(r.messages.duplicated).toBe(0);
     expect(r.latencyMs.e2e.count).toBe(r.messages.delivered);
     expect(r.latencyMs.e2e.p50).toBeGreaterThan(0);
-    expect(r.latencyMs.e2e.p99).toBeGreaterThanOrEqual(r.latencyMs.e2e.p50);
+    expect(r.latencyMs.e2e.p99).toBeGreaterThanOrEqual(r.latencyMs.e2e.p50!);
     expect(r.latencyMs.connect.count).toBe(60);
     expect(r.series.length).toBeGreaterThanOrEqual(4);
     expect(r.series.some((row) => row.serverRssBytes !== null)).toBe(true);
@@ -97,6 +98,28 @@ describe('chatbench run', () => {
     const err = await cli('run', join(dir, 'strict.yaml'), '--out', join(dir, 'out')).catch((e: { code: number; stdout: string }) => e);
     expect((err as { code: number }).code).toBe(99);
     expect((err as { stdout: string }).stdout).toContain('thresholds FAILED: e2e.p99 < 0.001');
+  });
+
+  it('exits 96, never 0, when the server refuses every send (a run that measured nothing)', async () => {
+    const server = await startTestServer('coroutine', { maxBodyBytes: 1 });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
+      // no thresholds at all: the sanity checks are on anyway
+      writeFileSync(join(dir, 'refused.yaml'), SHORT.replace('clients: 60', 'clients: 12').replace(/thresholds: .*\n/, ''));
+      const err = (await cli('run', join(dir, 'refused.yaml'), '--target', server.ws, '--secret', SECRET, '--out', join(dir, 'out')).catch((e: unknown) => e)) as {
+        code: number;
+        stdout: string;
+      };
+      expect(err.code).toBe(96);
+      expect(err.stdout).toContain('e2e no data');
+      expect(err.stdout).toMatch(/sends (\d+): refused \1, unanswered 0/);
+      expect(err.stdout).toContain('CHECKS FAILED: sends refused');
+      const r = parseResult(JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8')), 'result.json');
+      expect(r.messages.refusedByCode.TOO_LARGE).toBe(r.messages.sent);
+      expect(r.latencyMs.e2e.p50).toBeNull();
+    } finally {
+      await server.close();
+    }
   });
 
   it('names the file, field and expectation of a bad scenario and exits 2', async () => {

@@ -7,6 +7,8 @@ export interface GeneratorContext {
   readonly rec: Recorder;
   readonly bodyJson: string;
   target(vu: VirtualUser): ConnectTarget;
+  /** A connect attempt began (the generator times it out). */
+  started(vu: VirtualUser): void;
   joined(vu: VirtualUser): void;
   /** A closed-loop sender got the answer to its message in flight. */
   answered(vu: VirtualUser): void;

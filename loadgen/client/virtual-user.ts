@@ -9,6 +9,8 @@ import { monoUs } from '../clock.js';
 import { record } from '../histogram.js';
 import type { Scheduled } from '../send-schedule.js';
 import { WsConnection, WsState } from './ws-connection.js';
+import { ClientError } from './client-errors.js';
+import { Gaps } from './gaps.js';
 import type { GeneratorContext } from './context.js';
 
 const ACK_RING = 64; // in-flight messages whose send time a sender remembers (ids modulo 64)
@@ -30,7 +32,8 @@ export class VirtualUser extends WsConnection implements Scheduled {
   private joinSeq = 0;
   private next = 0; // next seq expected in the room
   private maxSeq = 0;
-  private missing: Set<number> | undefined;
+  private readySeen = false; // `ready` came and our `join` went: a second `ready` changes nothing
+  private missing: Gaps | undefined;
   private windowDelivered = 0;
   private own = 0; // own messages acked in this window (never delivered back to us)
   private unanswered = 0; // own messages of this window with neither ack nor error yet
@@ -53,9 +56,16 @@ export class VirtualUser extends WsConnection implements Scheduled {
   start(): void {
     this.attempts++;
     this.leaving = false;
+    this.readySeen = false;
     this.connectStartUs = monoUs();
     this.ctx.rec.connecting++;
+    this.ctx.started(this);
     this.connect(this.ctx.target(this));
+  }
+
+  /** Not joined within the connect timeout: give up this attempt. */
+  timeOut(limitMs: number): void {
+    this.fail(1000, ClientError.CONNECT_TIMEOUT, `not joined within ${limitMs} ms`);
   }
 
   /** Leave for good (ramp-down, churn) or for a moment (reconnector): a planned close. */
@@ -75,33 +85,50 @@ export class VirtualUser extends WsConnection implements Scheduled {
   protected text(buf: Buffer, start: number, end: number): void {
     if (isMsg(buf, start, end)) return this.onMsg(buf, start, end);
     if (isAck(buf, start, end)) return this.onAck(buf, start, end);
-    let frame: { type?: string; seq?: number; code?: string; ref?: unknown };
+    let frame: unknown;
     try {
-      frame = JSON.parse(buf.toString('utf8', start, end)) as typeof frame;
+      frame = JSON.parse(buf.toString('utf8', start, end));
     } catch {
-      return this.ctx.rec.error('CLIENT_BAD_JSON');
+      return this.ctx.rec.error(ClientError.BAD_JSON);
     }
-    switch (frame.type) {
+    if (typeof frame !== 'object' || frame === null) return this.ctx.rec.error(ClientError.BAD_JSON);
+    const f = frame as { type?: unknown; seq?: unknown; code?: unknown; ref?: unknown };
+    switch (f.type) {
       case 'ready':
+        if (this.readySeen) return;
+        this.readySeen = true;
         record(this.ctx.rec.connect, monoUs() - this.connectStartUs);
         this.sendText(encodeJoin(this.room, 0));
         return;
       case 'joined':
+        if (this.joined) return;
+        if (typeof f.seq !== 'number' || !Number.isSafeInteger(f.seq) || f.seq < 0) {
+          this.ctx.rec.error(ClientError.BAD_SEQ);
+          this.fail(1000, ClientError.JOIN_REFUSED, '`joined` without a valid seq');
+          return;
+        }
         this.joined = true;
         this.windowOpen = true;
         this.unanswered = 0;
-        this.joinSeq = frame.seq ?? 0;
+        this.joinSeq = f.seq;
         this.next = this.joinSeq + 1;
         this.maxSeq = this.joinSeq;
         this.ctx.joined(this);
         return;
-      case 'error':
-        this.ctx.rec.error(frame.code ?? 'UNKNOWN');
-        if (frame.ref !== undefined) {
+      case 'error': {
+        const code = typeof f.code === 'string' ? f.code.slice(0, 64) : 'UNKNOWN';
+        this.ctx.rec.error(code);
+        if (!this.joined) {
+          this.fail(1000, ClientError.JOIN_REFUSED, `error ${code} before joined`);
+          return;
+        }
+        if (f.ref !== undefined) {
+          this.ctx.rec.refuse(code);
           if (this.unanswered > 0) this.unanswered--;
           if (this.awaitingAck) this.ctx.answered(this);
         }
         return;
+      }
     }
   }
 
@@ -129,29 +156,31 @@ export class VirtualUser extends WsConnection implements Scheduled {
   private onMsg(buf: Buffer, start: number, end: number): void {
     const now = monoUs(); // one clock read per delivery
     const seq = seqOf(buf, start, end);
+    if (seq < 0) return this.ctx.rec.error(ClientError.BAD_SEQ);
     const ts = tsAt(buf, lastEnd, end);
-    if (seq >= 0 && !this.track(seq, false, now)) return;
-    if (ts >= 0) {
-      const intended = readUint(buf, ts, end);
-      const actual = readUint(buf, lastEnd + 1, end);
-      if (intended > 0 && actual > 0) this.ctx.rec.delivery(now, intended, actual);
-    }
+    if (!this.track(seq, false, now)) return;
+    const intended = ts < 0 ? -1 : readUint(buf, ts, end);
+    const actual = ts < 0 ? -1 : readUint(buf, lastEnd + 1, end);
+    if (intended > 0 && actual > 0) this.ctx.rec.delivery(now, intended, actual);
+    else this.ctx.rec.error(ClientError.BAD_TS);
   }
 
   private onAck(buf: Buffer, start: number, end: number): void {
     const now = monoUs();
     const id = idOf(buf, start, end);
-    const seq = seqOf(buf, lastEnd, end);
+    const seq = seqOf(buf, id < 0 ? start : lastEnd, end);
+    if (seq < 0) return this.ctx.rec.error(ClientError.BAD_ACK); // not an answer we can account for
     this.ctx.rec.acked++;
     if (this.unanswered > 0) this.unanswered--;
     if (id >= 0 && this.sendLog) record(this.ctx.rec.ack, now - this.sendLog[id % ACK_RING]!);
     if (seq > this.joinSeq) this.own++;
-    if (seq >= 0) this.track(seq, true, now);
+    this.track(seq, true, now);
     if (this.awaitingAck) this.ctx.answered(this);
   }
 
   /** Follow the room's sequence: own acks fill the gaps our own messages leave in the stream.
-   * Returns true for a new delivery (not a duplicate, not from before we joined). */
+   * Returns true for a new delivery (not a duplicate, not from before we joined). Gaps are ranges
+   * (Gaps): a server's seq far ahead costs no memory, only a large count of lost messages. */
   private track(seq: number, own: boolean, nowUs: number): boolean {
     if (!this.windowOpen || seq <= this.joinSeq) return false; // sent before we joined, or we left
     if (seq > this.maxSeq) this.maxSeq = seq;
@@ -159,10 +188,9 @@ export class VirtualUser extends WsConnection implements Scheduled {
     if (seq === this.next) {
       this.next++;
     } else if (seq > this.next) {
-      const missing = (this.missing ??= new Set());
-      for (let s = this.next; s < seq; s++) missing.add(s);
+      if ((this.missing ??= new Gaps()).add(this.next, seq - 1)) rec.error(ClientError.GAPS_OVERFLOW);
       this.next = seq + 1;
-    } else if (this.missing?.delete(seq)) {
+    } else if (this.missing?.fill(seq)) {
       if (!own) rec.reordered++;
     } else {
       if (!own) rec.duplicated++;
@@ -203,6 +231,11 @@ export class VirtualUser extends WsConnection implements Scheduled {
   private windowExpected(lastSeq: number): number {
     const gaps = Math.max(0, lastSeq - this.joinSeq - this.own - this.windowDelivered);
     return this.windowDelivered + Math.max(0, gaps - this.unanswered);
+  }
+
+  /** Own messages of the current stay with neither ack nor error yet. */
+  get inFlight(): number {
+    return this.unanswered;
   }
 
   get delivered(): number {

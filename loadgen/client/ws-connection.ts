@@ -8,12 +8,14 @@
 // masking a no-op (ws offers `generateMask` for the same reason).
 import { createHash, randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
+import { ClientError, ClientFailure } from './client-errors.js';
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 // One read buffer for every socket of the process (net's `onread`): no Buffer and no stream
 // machinery per read. Reads are handled synchronously; bytes kept across reads are copied.
 const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
 const HEADER_END = Buffer.from('\r\n\r\n');
+const MAX_HANDSHAKE_BYTES = 16 * 1024; // an upgrade response longer than this is not one
 const kOwner = Symbol('chatbench.conn');
 type OwnedSocket = Socket & { [kOwner]?: WsConnection };
 
@@ -29,6 +31,9 @@ export interface ConnectTarget {
 }
 
 export abstract class WsConnection {
+  /** Largest frame (or fragmented message) a server may send before the connection is closed
+   * with 1009: whatever length a frame announces, the generator never buffers more. */
+  static maxFrameBytes = 1024 * 1024;
   state: WsState = WsState.Idle;
   protected socket: OwnedSocket | undefined;
   private pending: Buffer | undefined; // bytes not yet parsed
@@ -112,6 +117,7 @@ export abstract class WsConnection {
       this.pending = undefined;
       const end = buf.indexOf(HEADER_END);
       if (end < 0) {
+        if (buf.length > MAX_HANDSHAKE_BYTES) return this.failHandshake(new ClientFailure(ClientError.BAD_HANDSHAKE, `upgrade response longer than ${MAX_HANDSHAKE_BYTES} bytes`));
         this.pending = Buffer.from(buf);
         return;
       }
@@ -125,7 +131,9 @@ export abstract class WsConnection {
     }
     while (this.state === WsState.Open && buf.length - off >= 2) {
       const size = frameSize(buf, off);
-      if (size < 0 || buf.length - off < size) break;
+      if (size < 0) break;
+      if (!this.headerOk(buf, off, size)) return;
+      if (buf.length - off < size) break;
       this.frameAt(buf, off, size);
       off += size;
     }
@@ -149,6 +157,7 @@ export abstract class WsConnection {
       }
     }
     const size = frameSize(p, 0);
+    if (!this.headerOk(p, 0, size)) return -1;
     const take = Math.min(size - p.length, chunk.length - off);
     if (take > 0) p = Buffer.concat([p, chunk.subarray(off, off + take)]);
     off += Math.max(0, take);
@@ -166,18 +175,52 @@ export abstract class WsConnection {
     this.frame(buf[off]!, buf, off + head, off + size);
   }
 
+  /** RFC 6455 checks that need only the header: bits, opcode, control frames, and the size the
+   * frame announces (checked before any of its payload is buffered). */
+  private headerOk(buf: Buffer, off: number, size: number): boolean {
+    const b0 = buf[off]!;
+    const b1 = buf[off + 1]!;
+    const opcode = b0 & 0x0f;
+    const len7 = b1 & 0x7f;
+    const payload = size - (len7 === 126 ? 4 : len7 === 127 ? 10 : 2);
+    let why: string | undefined;
+    if (b0 & 0x70) why = 'reserved bits set (no extension was negotiated)';
+    else if (b1 & 0x80) why = 'a masked frame from the server';
+    else if ((opcode > 0x2 && opcode < 0x8) || opcode > 0xa) why = `reserved opcode 0x${opcode.toString(16)}`;
+    else if (opcode >= 0x8 && (!(b0 & 0x80) || len7 > 125)) why = 'a fragmented or oversized control frame';
+    if (why) return this.fail(1002, ClientError.BAD_FRAME, why);
+    if (payload > WsConnection.maxFrameBytes) {
+      return this.fail(1009, ClientError.FRAME_TOO_BIG, `a frame of ${payload} bytes (limit ${WsConnection.maxFrameBytes})`);
+    }
+    return true;
+  }
+
   private frame(b0: number, buf: Buffer, start: number, end: number): void {
     const fin = (b0 & 0x80) !== 0;
     const opcode = b0 & 0x0f;
-    if (opcode === 0x1 && fin) return this.text(buf, start, end);
+    if (opcode === 0x1 && fin && !this.fragments) return this.text(buf, start, end);
     if (opcode === 0x1 || opcode === 0x0) {
-      // fragmented text: rare from chat servers, supported for correctness
-      (this.fragments ??= []).push(Buffer.from(buf.subarray(start, end)));
+      // fragmented text: rare from chat servers, supported for correctness, bounded like a frame
+      if ((opcode === 0x0) !== (this.fragments !== undefined)) {
+        this.fail(1002, ClientError.BAD_FRAME, opcode === 0x0 ? 'a continuation frame with nothing to continue' : 'a new message inside a fragmented one');
+        return;
+      }
+      const fragments = (this.fragments ??= []);
+      fragments.push(Buffer.from(buf.subarray(start, end)));
+      const bytes = fragments.reduce((a, f) => a + f.length, 0);
+      if (bytes > WsConnection.maxFrameBytes) {
+        this.fail(1009, ClientError.FRAME_TOO_BIG, `a fragmented message over ${WsConnection.maxFrameBytes} bytes`);
+        return;
+      }
       if (fin) {
-        const whole = Buffer.concat(this.fragments);
+        const whole = Buffer.concat(fragments);
         this.fragments = undefined;
         this.text(whole, 0, whole.length);
       }
+      return;
+    }
+    if (opcode === 0x2) {
+      this.fail(1003, ClientError.BINARY_FRAME, 'a binary frame (the chat protocol is text)');
       return;
     }
     if (opcode === 0x9) return this.pong(buf.subarray(start, end));
@@ -187,7 +230,28 @@ export abstract class WsConnection {
       this.finish(code);
       socket.end(Buffer.from([0x88, 0x82, 0, 0, 0, 0, code >> 8, code & 0xff]));
     }
-    // binary (0x2) and pong (0xA) frames are ignored
+    // pong (0xA) frames are ignored
+  }
+
+  /** End the connection for a violation by the server: our close frame with `closeCode`, then the
+   * socket goes once it is written; the connection ends with a ClientFailure naming `code`.
+   * Returns false, for `return this.fail(…)` in checks. */
+  protected fail(closeCode: number, code: ClientError, message: string): false {
+    const socket = this.socket;
+    const open = this.state === WsState.Open;
+    this.fragments = undefined;
+    this.finish(closeCode, new ClientFailure(code, message));
+    if (socket && open) {
+      socket.write(Buffer.from([0x88, 0x82, 0, 0, 0, 0, closeCode >> 8, closeCode & 0xff]));
+      socket.destroySoon();
+    } else socket?.destroy();
+    return false;
+  }
+
+  private failHandshake(failure: ClientFailure): void {
+    const socket = this.socket!; // finish() may start a reconnect with a new socket
+    this.finish(1006, failure);
+    socket.destroy();
   }
 
   private pong(payload: Buffer): void {
@@ -200,18 +264,16 @@ export abstract class WsConnection {
   }
 
   private handshakeOk(head: string): boolean {
-    const status = head.slice(0, head.indexOf('\r\n'));
-    const socket = this.socket!; // finish() may start a reconnect with a new socket
-    if (!/^HTTP\/1\.1 101/.test(status)) {
-      this.finish(1006, new Error(`upgrade refused: ${status}`));
-      socket.destroy();
+    const status = head.slice(0, head.indexOf('\r\n') >>> 0);
+    const code = /^HTTP\/1\.1 (\d{3})/.exec(status)?.[1];
+    if (code !== '101') {
+      this.failHandshake(new ClientFailure(code ? `CONNECT_HTTP_${code}` : ClientError.BAD_HANDSHAKE, `upgrade refused: ${status.slice(0, 200)}`));
       return false;
     }
     const accept = /\r\nsec-websocket-accept:\s*(\S+)/i.exec(head)?.[1];
     const expected = createHash('sha1').update(this.key + GUID).digest('base64');
     if (accept !== expected) {
-      this.finish(1006, new Error('upgrade response has a wrong Sec-WebSocket-Accept'));
-      socket.destroy();
+      this.failHandshake(new ClientFailure(ClientError.BAD_HANDSHAKE, 'upgrade response has a wrong Sec-WebSocket-Accept'));
       return false;
     }
     return true;

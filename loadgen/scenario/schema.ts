@@ -64,6 +64,19 @@ const RoomsSchema = z.union(
 );
 export type RoomsSpec = z.output<typeof RoomsSchema>;
 
+const share = z.number().min(0).max(1);
+/** Limits of the always-on sanity checks (loadgen/sanity.ts); docs/loadgen.md explains each. */
+export const SanitySchema = z
+  .object({
+    maxConnectFailedShare: share.default(0.01).describe('connections that failed, as a share of the clients planned'),
+    maxRefusedShare: share.default(0.01).describe('sends answered with an error frame, as a share of sends'),
+    maxUnansweredShare: share.default(0.01).describe('sends with neither ack nor error by the end of the drain, as a share of sends'),
+    maxProtocolErrors: z.number().int().nonnegative().default(0).describe('frames the generator counted as protocol violations (CLIENT_* errors)'),
+  })
+  .strict();
+
+const BYTES_EXPECTED = 'expected a number of bytes from 1,024 to 268,435,456';
+
 export const ScenarioSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a name of letters, digits, "_", "." or "-"'),
@@ -74,6 +87,17 @@ export const ScenarioSchema = z
     rampUp: duration.default(0),
     duration: duration.optional().describe('hold after the ramp-up; required by constant-* and churn'),
     drain: duration.default(5000),
+    connectTimeout: duration.default(10_000).describe('a client not joined within this (TCP, upgrade, ready, joined) gives up the attempt'),
+    maxFrameBytes: z
+      .number({ error: BYTES_EXPECTED })
+      .int(BYTES_EXPECTED)
+      .min(1024, BYTES_EXPECTED)
+      .max(268_435_456, BYTES_EXPECTED)
+      .default(1_048_576)
+      .describe('largest frame a server may send; a larger one closes that connection with 1009'),
+    sanity: SanitySchema.default({ maxConnectFailedShare: 0.01, maxRefusedShare: 0.01, maxUnansweredShare: 0.01, maxProtocolErrors: 0 }).describe(
+      'limits of the checks every run passes beside its thresholds',
+    ),
     rooms: RoomsSchema,
     senders: z.number().min(0).max(1).optional().describe('shorthand for behaviours: this fraction chatty, the rest lurkers'),
     behaviours: BehavioursSchema.optional(),

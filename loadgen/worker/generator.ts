@@ -8,7 +8,8 @@ import { LoopDelay } from '../../lib/loop-delay.js';
 import { monoUs } from '../clock.js';
 import type { GeneratorContext } from '../client/context.js';
 import { Behaviour, VirtualUser } from '../client/virtual-user.js';
-import { WsState, type ConnectTarget } from '../client/ws-connection.js';
+import { WsConnection, WsState, type ConnectTarget } from '../client/ws-connection.js';
+import { ClientError, ClientFailure } from '../client/client-errors.js';
 import type { Executor } from '../executors/executor.js';
 import { createExecutor } from '../executors/registry.js';
 import { encode } from '../histogram.js';
@@ -32,6 +33,7 @@ export class Generator implements GeneratorContext {
   private readonly users: VirtualUser[] = []; // in connect order
   private readonly leavers: VirtualUser[]; // in leave order (only those that leave)
   private readonly actors: VirtualUser[]; // slow consumers and reconnectors
+  private readonly connecting = new Set<VirtualUser>(); // started, not yet joined nor ended
   private readonly schedule = new SendSchedule<VirtualUser>();
   private readonly senders: number; // chatty clients in the whole run (all processes)
   private readonly chattyRate: number;
@@ -41,6 +43,7 @@ export class Generator implements GeneratorContext {
   private launched = 0;
   private left = 0;
   private nextBehaviourCheckUs = 0;
+  private nextTimeoutCheckUs = 0;
   private timer: NodeJS.Timeout | undefined;
   private lastTick = { sec: 0, cpu: process.cpuUsage(), sent: 0, acked: 0, delivered: 0, errors: 0 };
   private drained = false;
@@ -55,6 +58,7 @@ export class Generator implements GeneratorContext {
   ) {
     const s = plan.scenario;
     this.exec = createExecutor(s);
+    WsConnection.maxFrameBytes = s.maxFrameBytes;
     this.behaviours = behavioursOf(s);
     this.bodyJson = JSON.stringify('x'.repeat(s.bodyBytes));
     this.chattyRate = this.behaviours.chatty?.rate ?? s.messageRate;
@@ -88,8 +92,13 @@ export class Generator implements GeneratorContext {
     return { host: t.host, port: t.port, path: t.path, localAddress, headers: this.authHeader(vu) };
   }
 
+  started(vu: VirtualUser): void {
+    this.connecting.add(vu);
+  }
+
   joined(vu: VirtualUser): void {
     const now = monoUs();
+    this.connecting.delete(vu);
     this.rec.connecting--;
     this.rec.connectOk++;
     this.rec.joined();
@@ -111,11 +120,16 @@ export class Generator implements GeneratorContext {
 
   ended(vu: VirtualUser, code: number, error?: Error): void {
     this.schedule.remove(vu);
+    this.connecting.delete(vu);
     vu.closeWindow();
+    const failure = error instanceof ClientFailure ? error.code : undefined;
+    // a sender that left on purpose took its messages in flight with it: nothing can answer them now
+    if (vu.leaving) this.rec.abandoned += vu.inFlight;
     if (vu.joined) {
       vu.joined = false;
       this.rec.connected--;
       this.rec.closed(code);
+      if (failure) this.rec.error(failure);
       if (vu.leaving && vu.behaviour === Behaviour.Reconnector && !this.drained && monoUs() < this.stopUs) {
         this.rec.reconnects++;
         vu.start();
@@ -130,7 +144,7 @@ export class Generator implements GeneratorContext {
       return;
     }
     this.rec.connectFailed++;
-    this.rec.error(error ? `CONNECT_${(error as NodeJS.ErrnoException).code ?? 'FAILED'}` : 'CONNECT_CLOSED');
+    this.rec.error(failure ?? (error ? `CONNECT_${(error as NodeJS.ErrnoException).code ?? 'FAILED'}` : 'CONNECT_CLOSED'));
   }
 
   // ---- the one timer ----
@@ -140,6 +154,10 @@ export class Generator implements GeneratorContext {
     this.launch(now);
     this.sendDue(now);
     this.leave(now);
+    if (now >= this.nextTimeoutCheckUs) {
+      this.nextTimeoutCheckUs = now + BEHAVIOUR_CHECK_US;
+      this.timeOutConnects(now);
+    }
     if (now >= this.nextBehaviourCheckUs && now < this.stopUs) {
       this.nextBehaviourCheckUs = now + BEHAVIOUR_CHECK_US;
       this.act(now);
@@ -158,6 +176,13 @@ export class Generator implements GeneratorContext {
       vu.start();
       this.launched++;
     }
+  }
+
+  /** A client not joined within connectTimeout (TCP, upgrade, `ready`, `joined`) gives up; it is
+   * retried like any failed connect, and counts as failed when out of attempts or time. */
+  private timeOutConnects(now: number): void {
+    const limitUs = this.plan.scenario.connectTimeout * 1e3;
+    for (const vu of this.connecting) if (now - vu.connectStartUs > limitUs) vu.timeOut(this.plan.scenario.connectTimeout);
   }
 
   private leave(now: number): void {
@@ -243,7 +268,7 @@ export class Generator implements GeneratorContext {
   /** Sending stopped: wait for in-flight deliveries and acks (quiet for 300 ms), at most the drain. */
   private checkDrained(now: number): void {
     const quiet = now - Math.max(this.rec.lastDeliveryUs, this.stopUs) > 300_000;
-    const unanswered = this.rec.sent - this.rec.acked - (this.rec.errors.get('RATE_LIMITED') ?? 0);
+    const unanswered = this.rec.sent - this.rec.acked - this.rec.refused - this.rec.abandoned;
     if ((quiet && unanswered <= 0) || now > this.stopUs + this.plan.scenario.drain * 1e3) {
       this.drained = true;
       clearInterval(this.timer);
@@ -257,6 +282,17 @@ export class Generator implements GeneratorContext {
 
   /** Totals once every process has drained and the rooms' final seqs are known. */
   finalize(roomMax: Record<string, number>): void {
+    // still connecting when the run ended, or never started because connects were stuck: failed
+    for (const vu of this.connecting) {
+      this.rec.connectFailed++;
+      this.rec.error(ClientError.CONNECT_UNFINISHED);
+      vu.attempts = MAX_ATTEMPTS;
+    }
+    for (let i = this.launched; i < this.users.length; i++) {
+      if (this.exec.connectAtMs(this.users[i]!.index) >= this.exec.durationMs) continue;
+      this.rec.connectFailed++;
+      this.rec.error(ClientError.CONNECT_NOT_STARTED);
+    }
     let expected = 0;
     let delivered = 0;
     for (const vu of this.users) {
@@ -277,6 +313,10 @@ export class Generator implements GeneratorContext {
       peakConnected: r.peakConnected,
       sent: r.sent,
       acked: r.acked,
+      refused: r.refused,
+      refusedByCode: Object.fromEntries(r.refusedByCode),
+      abandoned: r.abandoned,
+      unanswered: Math.max(0, r.sent - r.acked - r.refused - r.abandoned),
       delivered: r.delivered,
       duplicated: r.duplicated,
       reordered: r.reordered,

@@ -40,6 +40,10 @@ export interface FinalCounts {
   peakConnected: number;
   sent: number;
   acked: number;
+  refused: number;
+  refusedByCode: Record<string, number>;
+  abandoned: number; // in flight when their sender left on purpose
+  unanswered: number; // sent, neither acked nor refused nor abandoned when the process drained
   delivered: number;
   duplicated: number;
   reordered: number;

@@ -12,6 +12,7 @@ export interface IndexEntry {
 }
 
 export function verdictOf(r: Result): { text: string; cls: string } {
+  if (r.checks.some((c) => !c.ok)) return { text: '✗ sanity checks failed', cls: 'bad' };
   if (r.thresholds.some((t) => !t.ok)) return { text: '✗ thresholds failed', cls: 'bad' };
   if (r.generator.saturated) return { text: '⚠ generator saturated', cls: 'warn' };
   if (r.thresholds.length) return { text: '✓ thresholds ok', cls: 'ok' };
@@ -27,7 +28,7 @@ export function renderIndex(entries: IndexEntry[], title = 'chatbench runs'): st
 <td><a href="${escapeHtml(href)}">${escapeHtml(r!.startedAt.replace('T', ' ').slice(0, 19))}</a></td>
 <td>${escapeHtml(r!.scenario.name)}</td><td>${escapeHtml(r!.variant)}</td><td>${r!.connections.peak.toLocaleString('en-US')}</td>
 <td data-metric="throughput.deliveredPerSec">${r!.throughput.deliveredPerSec.toLocaleString('en-US')}</td>
-<td data-metric="latencyMs.e2e.p99">${r!.latencyMs.e2e.p99}</td><td class="${v.cls}">${v.text}</td></tr>`;
+<td data-metric="latencyMs.e2e.p99">${r!.latencyMs.e2e.p99 ?? 'no data'}</td><td class="${v.cls}">${v.text}</td></tr>`;
   });
   const problems = bad.length
     ? `<h2>Unreadable results</h2><ul>${bad.map((e) => `<li>${escapeHtml(e.href)}: ${escapeHtml(e.problem ?? '')}</li>`).join('')}</ul>`

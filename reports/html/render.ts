@@ -67,6 +67,8 @@ function renderHeader(results: Result[], labels: string[]): string {
 function renderBanners(results: Result[], labels: string[]): string {
   const out: string[] = [];
   results.forEach((r, i) => {
+    const broken = r.checks.filter((c) => !c.ok);
+    if (broken.length) out.push(`<div class="banner bad" data-banner="checks">${escapeHtml(labels[i]!)}: sanity checks failed, this run measured too little to trust — ${escapeHtml(broken.map((c) => `${c.name}: ${c.detail}`).join('; '))}</div>`);
     if (r.generator.saturated) out.push(`<div class="banner warn" data-banner="saturated">${escapeHtml(labels[i]!)}: the load generator may have been the bottleneck — ${escapeHtml(r.generator.saturationReasons.join('; '))}</div>`);
     const failed = r.thresholds.filter((t) => !t.ok);
     if (failed.length) out.push(`<div class="banner bad" data-banner="thresholds">${escapeHtml(labels[i]!)}: thresholds failed — ${escapeHtml(failed.map((t) => t.expression).join('; '))}</div>`);

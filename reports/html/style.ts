@@ -6,7 +6,7 @@ h1 { font-size: 22px; margin: 0 0 8px; } h2 { font-size: 17px; margin: 28px 0 8p
 table { border-collapse: collapse; margin: 8px 0; } th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: right; }
 table.meta td, table.meta th, table.summary tbody th, table.codes tbody th { text-align: left; }
 table.index td:nth-child(-n+3), table.index th:nth-child(-n+3), table.index td:last-child { text-align: left; }
-.unit { color: var(--muted); font-size: 12px; } .ok { color: #2a9d4b; } .bad { color: #c0392b; }
+.unit, .nodata { color: var(--muted); font-size: 12px; } .ok { color: #2a9d4b; } .bad { color: #c0392b; }
 .banner { padding: 8px 12px; margin: 8px 0; border-radius: 4px; } .banner.warn { background: var(--warn); } .banner.bad { background: var(--bad); }
 .wide { overflow-x: auto; } /* many runs: the table scrolls, the figure names stay in view */
 table.summary tbody th, table.codes tbody th { position: sticky; left: 0; background: var(--bg); }

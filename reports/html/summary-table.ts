@@ -15,7 +15,7 @@ export function renderSummaryTable(results: Result[], labels: string[]): string 
     const cells = results
       .map((r, i) => {
         const v = valueAt(r, row.metric);
-        const shown = v === null ? '—' : `${format(row.show ? row.show(v) : v)}${row.unit ? ` <span class="unit">${row.unit}</span>` : ''}`;
+        const shown = v === null ? '<span class="nodata">no data</span>' : `${format(row.show ? row.show(v) : v)}${row.unit ? ` <span class="unit">${row.unit}</span>` : ''}`;
         return `<td data-run="${i}" data-metric="${row.metric}" data-value="${v ?? ''}">${shown}</td>`;
       })
       .join('');
@@ -26,7 +26,14 @@ export function renderSummaryTable(results: Result[], labels: string[]): string 
         .map((r, i) => `<td data-run="${i}" data-metric="thresholds">${r.thresholds.map((t) => `<div class="${t.ok ? 'ok' : 'bad'}">${t.ok ? '✓' : '✗'} ${escapeHtml(t.expression)} (${t.actual ?? 'n/a'})</div>`).join('') || '—'}</td>`)
         .join('')}</tr>`
     : '';
-  return `<table class="summary"><thead><tr><th></th>${head}</tr></thead><tbody>${rows.join('')}${thresholds}</tbody></table>`;
+  const checks = `<tr><th scope="row">Sanity checks</th>${results
+    .map((r, i) => {
+      const failed = r.checks.filter((c) => !c.ok);
+      const body = failed.length ? failed.map((c) => `<div class="bad">✗ ${escapeHtml(c.name)}: ${escapeHtml(c.detail)}</div>`).join('') : `<div class="ok">✓ all ${r.checks.length} passed</div>`;
+      return `<td data-run="${i}" data-metric="checks" data-failed="${failed.length}">${r.checks.length ? body : '—'}</td>`;
+    })
+    .join('')}</tr>`;
+  return `<table class="summary"><thead><tr><th></th>${head}</tr></thead><tbody>${checks}${rows.join('')}${thresholds}</tbody></table>`;
 }
 
 /** Errors and close codes, all runs side by side. */

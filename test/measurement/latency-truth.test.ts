@@ -82,14 +82,14 @@ describe('latency truth', () => {
     expect(r.messages.lost).toBe(0);
     expect(r.latencyMs.e2e.p99).toBeGreaterThanOrEqual(500);
     expect(r.latencyMs.e2eUncorrected.p90).toBeLessThan(50);
-    expect(r.latencyMs.e2e.p90 - r.latencyMs.e2eUncorrected.p90).toBeGreaterThan(r.latencyMs.e2eUncorrected.p90);
+    expect(r.latencyMs.e2e.p90! - r.latencyMs.e2eUncorrected.p90!).toBeGreaterThan(r.latencyMs.e2eUncorrected.p90!);
   }, 60_000);
 
   it('--inject-latency-ms 20 shifts e2e p50 by 20 ms ± 10%', async () => {
     const base = 'clients: 60\nrooms: {size: 6}\nrampUp: 1s\nduration: 4s\nmessageRate: 5\nservers: 1\n';
     const plain = await run(`${base}server: {persist: none}\n`);
     const delayed = await run(`${base}server: {persist: none, inject-latency-ms: 20}\n`);
-    const shift = delayed.latencyMs.e2e.p50 - plain.latencyMs.e2e.p50;
+    const shift = delayed.latencyMs.e2e.p50! - plain.latencyMs.e2e.p50!;
     expect(shift).toBeGreaterThanOrEqual(18);
     expect(shift).toBeLessThanOrEqual(22);
   }, 60_000);

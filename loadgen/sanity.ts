@@ -1,0 +1,54 @@
+// The checks every run passes beside the user's thresholds, always on: a run that measured nothing
+// (no client connected, every send refused or unanswered, nothing delivered or timed) or that a
+// server fooled with protocol violations must never read as a pass. Limits: scenario `sanity:`.
+import type { Result } from '../reports/schema.js';
+import type { Scenario } from './scenario/schema.js';
+
+type Check = Result['checks'][number];
+
+const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 && x > 0 ? 2 : 1)}%`;
+
+export function sanityChecks(r: Omit<Result, 'checks' | 'thresholds'>, limits: Scenario['sanity']): Check[] {
+  const m = r.messages;
+  const checks: Check[] = [];
+  const add = (name: string, ok: boolean, actual: number | null, limit: string, detail: string) => checks.push({ name, ok, actual, limit, detail });
+
+  add('clients connected', r.connections.peak > 0, r.connections.peak, '> 0', r.connections.peak > 0 ? `${r.connections.peak} of ${r.connections.target} at the peak` : `none of ${r.connections.target} clients joined`);
+
+  const failedShare = r.connections.target ? r.connections.failed / r.connections.target : 0;
+  add(
+    'connections failed',
+    failedShare <= limits.maxConnectFailedShare,
+    r.connections.failed,
+    `≤ ${pct(limits.maxConnectFailedShare)} of clients`,
+    `${r.connections.failed} of ${r.connections.target} (${pct(failedShare)})${r.connections.failed ? `: ${codes(r.errors, (k) => k.startsWith('CONNECT_'))}` : ''}`,
+  );
+
+  const refusedShare = m.sent ? m.refused / m.sent : 0;
+  add('sends refused', refusedShare <= limits.maxRefusedShare, m.refused, `≤ ${pct(limits.maxRefusedShare)} of sends`, `${m.refused} of ${m.sent} sends (${pct(refusedShare)})${m.refused ? `: ${codes(m.refusedByCode)}` : ''}`);
+
+  const unansweredShare = m.sent ? m.unanswered / m.sent : 0;
+  add('sends unanswered', unansweredShare <= limits.maxUnansweredShare, m.unanswered, `≤ ${pct(limits.maxUnansweredShare)} of sends`, `${m.unanswered} of ${m.sent} sends had neither ack nor error (${pct(unansweredShare)})`);
+
+  const timed = r.latencyMs.e2e.count;
+  add(
+    'deliveries measured',
+    m.expected === 0 || timed > 0,
+    timed,
+    '> 0 when deliveries were expected',
+    m.expected === 0 ? 'no deliveries were expected' : `${m.delivered} of ${m.expected} expected deliveries arrived, ${timed} with a latency`,
+  );
+
+  const violations = Object.entries(r.errors).filter(([k]) => k.startsWith('CLIENT_'));
+  const nViolations = violations.reduce((a, [, n]) => a + n, 0);
+  add('protocol violations', nViolations <= limits.maxProtocolErrors, nViolations, `≤ ${limits.maxProtocolErrors}`, nViolations ? codes(r.errors, (k) => k.startsWith('CLIENT_')) : 'none');
+  return checks;
+}
+
+function codes(counts: Record<string, number>, keep: (k: string) => boolean = () => true): string {
+  return Object.entries(counts)
+    .filter(([k]) => keep(k))
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, n]) => `${k} ×${n}`)
+    .join(', ');
+}
