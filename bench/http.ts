@@ -10,6 +10,7 @@ import { runScenario } from '../loadgen/run.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
 import { startEmbeddedServer } from '../loadgen/server-process.js';
 import { VARIANTS } from '../server/config.js';
+import { signToken } from '../protocol/token.js';
 
 const SECRET = 'bench-secret';
 const SECONDS = 5;
@@ -24,9 +25,9 @@ interface Endpoint {
 
 const ENDPOINTS: Endpoint[] = [
   { name: 'GET /healthz', path: '/healthz' },
-  { name: 'GET /rooms/r0/history?limit=50', path: '/rooms/r0/history?limit=50' },
+  { name: 'GET /rooms/r0/history?limit=50 (token verified)', path: `/rooms/r0/history?limit=50&token=${signToken({ sub: 'bench', ttlSec: 3600 }, SECRET)}` },
   { name: 'GET /metrics', path: '/metrics' },
-  { name: 'POST /login', path: '/login', method: 'POST', body: '{"user":"bench"}' },
+  { name: 'POST /login (--dev-login)', path: '/login', method: 'POST', body: '{"user":"bench"}' },
 ];
 
 interface Figure {
@@ -50,7 +51,7 @@ async function main(): Promise<void> {
   const figures = new Map<string, Figure[]>(ENDPOINTS.map((e) => [e.name, []]));
   for (const variant of VARIANTS) {
     const db = join(mkdtempSync(join(tmpdir(), 'chatbench-http-')), 'chat.db');
-    const server = await startEmbeddedServer(variant, { secret: SECRET, db, rate: 100_000, burst: 100_000 }, () => {});
+    const server = await startEmbeddedServer(variant, { secret: SECRET, db, rate: 100_000, burst: 100_000, 'dev-login': true, 'dev-login-with-real-secret': true }, () => {});
     try {
       // a room with history: 20 members sending 25 messages/s each for 4 s (≈ 2,000 stored)
       const seed = parseScenario('name: seed\nclients: 20\nrampUp: 1s\nduration: 4s\ndrain: 1s\nrooms: {size: 20}\nmessageRate: 25\n', 'seed.yaml');

@@ -16,7 +16,9 @@ usage:
       --target ws://H:P     test a running server instead of starting one
       --out DIR             where to write the run (default reports/runs/<time>-<scenario>-<variant>)
       --json                print the result JSON on stdout
+      --token-key FILE      a private JWK: clients sign RS256/ES256/EdDSA tokens (scenario auth:)
       --clients N --duration D --rate R    override the scenario
+      exit 0 ok, 99 a threshold failed, 96 a sanity check failed (the run measured too little)
   chatbench compare SCENARIO.yaml [options] run a scenario against several variants, interleaved;
                                             writes every run, one comparison report and summary.md
       --variants a,b,…      variants to compare (default: ${VARIANTS.join(',')})

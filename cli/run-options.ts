@@ -7,6 +7,7 @@ import { progressLine } from '../loadgen/summary.js';
 
 export const SCENARIO_OPTIONS = {
   secret: { type: 'string' },
+  'token-key': { type: 'string' },
   clients: { type: 'string' },
   duration: { type: 'string' },
   rate: { type: 'string' },

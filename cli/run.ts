@@ -39,6 +39,7 @@ export async function run(args: string[]): Promise<number> {
     ...(values.variant ? { variant: values.variant } : {}),
     ...(values.target ? { target: values.target } : {}),
     ...(values.secret ? { secret: values.secret } : {}),
+    ...(values['token-key'] ? { tokenKey: values['token-key'] } : {}),
     log: (line) => console.error(line),
     progress,
   });

@@ -10,6 +10,7 @@ import type { Scenario } from './scenario/schema.js';
 import type { Target, WorkerPlan } from './worker/messages.js';
 import type { Result } from '../reports/schema.js';
 import { DEV_SECRET } from '../protocol/token.js';
+import { freshKeys, readPrivateJwk } from './auth-keys.js';
 
 export const CLIENTS_PER_PROCESS = 12_500; // well under the 20,000 open files a process may hold
 /** Binding to port 0 on one address gets slow (kernel time) as its ~28k ports fill; measured here:
@@ -23,6 +24,8 @@ export interface RunOptions {
   /** ws://host:port[/path], or several separated by commas (rooms are spread over them). */
   target?: string;
   secret?: string;
+  /** A private JWK file: clients sign RS256/ES256/EdDSA tokens with it (for a --target). */
+  tokenKey?: string;
   /** Embedded servers only: which build and extra flags (default: this checkout's, none). */
   server?: ServerBuild;
   log: (line: string) => void;
@@ -38,12 +41,17 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   const variant = o.target ? 'external' : (o.variant ?? scenario.variant);
   const embedded: EmbeddedServer[] = [];
   let urls: URL[];
+  let tokenKey: JsonWebKey | undefined = o.tokenKey ? readPrivateJwk(o.tokenKey) : undefined;
   try {
     if (o.target) {
+      if (scenario.auth !== 'HS256' && !tokenKey) throw new TargetUnreachableError(`scenario auth ${scenario.auth} against --target needs --token-key FILE (the private JWK whose public half the server trusts)`);
       urls = o.target.split(',').map((t) => parseTarget(t.trim()));
       for (const u of urls) await checkReachable(u);
     } else {
-      for (let i = 0; i < scenario.servers; i++) embedded.push(await startEmbeddedServer(variant, { secret, ...scenario.server }, o.log, o.server));
+      const keys = scenario.auth !== 'HS256' && !tokenKey ? freshKeys(scenario.auth) : undefined;
+      if (keys) tokenKey = keys.privateJwk;
+      const options = { secret, ...(keys ? { jwks: keys.jwksFile } : {}), ...scenario.server };
+      for (let i = 0; i < scenario.servers; i++) embedded.push(await startEmbeddedServer(variant, options, o.log, o.server));
       urls = embedded.map((s) => new URL(s.wsUrl));
       o.log(`embedded server${embedded.length > 1 ? 's' : ''} (${variant}): ${embedded.map((s) => `pid ${s.pid} on ${s.url}`).join(', ')}`);
     }
@@ -59,6 +67,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       targets,
       localAddresses: sources.slice(w * perAddress, (w + 1) * perAddress),
       secret,
+      ...(tokenKey ? { tokenKey } : {}),
       scenario,
     }));
     const samples: ServerSample[] = [];

@@ -1,6 +1,7 @@
-// JWT HS256 tokens: just enough of RFC 7519 for chat auth, with no dependency.
-// Only HS256 is accepted: `alg: none` and every other algorithm are refused.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// JWT claims of chat auth, and how clients (the load generator, tests, benchmarks) make tokens:
+// HS256 with a shared secret, or RS256/ES256/EdDSA with a private JWK — synchronous, because a
+// generator signs one per connect on its hot path. Servers verify with jose (server/auth/).
+import { createHmac, createPrivateKey, sign, type KeyObject } from 'node:crypto';
 
 export interface TokenClaims {
   sub: string;
@@ -10,63 +11,48 @@ export interface TokenClaims {
 
 export const DEV_SECRET = 'chatbench-dev-secret';
 
-const HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64url');
 
-function base64url(s: string | Buffer): string {
-  return Buffer.from(s).toString('base64url');
-}
-
-function sign(input: string, secret: string): Buffer {
-  return createHmac('sha256', secret).update(input).digest();
-}
-
-export function signToken(claims: { sub: string; ttlSec?: number; rooms?: string[]; exp?: number }, secret: string): string {
+function payloadOf(claims: { sub: string; ttlSec?: number; rooms?: string[]; exp?: number }): string {
   const payload: TokenClaims = {
     sub: claims.sub,
     exp: claims.exp ?? Math.floor(Date.now() / 1000) + (claims.ttlSec ?? 3600),
     ...(claims.rooms ? { rooms: claims.rooms } : {}),
   };
-  const body = `${HEADER}.${base64url(JSON.stringify(payload))}`;
-  return `${body}.${sign(body, secret).toString('base64url')}`;
+  return b64(JSON.stringify(payload));
 }
 
-export type VerifyResult = { ok: true; claims: TokenClaims } | { ok: false; reason: string };
+const HS256_HEADER = b64(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
 
-export function verifyToken(token: string, secret: string, nowSec = Date.now() / 1000): VerifyResult {
-  if (typeof token !== 'string' || token.length > 4096) return { ok: false, reason: 'malformed token' };
-  const parts = token.split('.');
-  if (parts.length !== 3) return { ok: false, reason: 'malformed token' };
-  const [h, p, s] = parts as [string, string, string];
-  let header: unknown;
-  let payload: unknown;
-  try {
-    header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
-    payload = JSON.parse(Buffer.from(p, 'base64url').toString('utf8'));
-  } catch {
-    return { ok: false, reason: 'malformed token' };
-  }
-  if (!isObject(header) || header.alg !== 'HS256') return { ok: false, reason: 'unsupported alg (HS256 only)' };
-  const expected = sign(`${h}.${p}`, secret);
-  const given = Buffer.from(s, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'bad signature' };
-  if (!isObject(payload) || typeof payload.sub !== 'string' || payload.sub.length === 0 || payload.sub.length > 64) {
-    return { ok: false, reason: 'sub missing' };
-  }
-  if (typeof payload.exp !== 'number') return { ok: false, reason: 'exp missing' };
-  if (payload.exp <= nowSec) return { ok: false, reason: 'token expired' };
-  const rooms = payload.rooms;
-  if (rooms !== undefined && !(Array.isArray(rooms) && rooms.every((r) => typeof r === 'string'))) {
-    return { ok: false, reason: 'rooms claim must be a list of strings' };
-  }
-  return { ok: true, claims: { sub: payload.sub, exp: payload.exp, ...(rooms ? { rooms: rooms as string[] } : {}) } };
+export function signToken(claims: { sub: string; ttlSec?: number; rooms?: string[]; exp?: number }, secret: string): string {
+  const body = `${HS256_HEADER}.${payloadOf(claims)}`;
+  return `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
+}
+
+/** A private signing key (a JWK with `d`), ready to sign many tokens. */
+export interface SigningKey {
+  alg: 'RS256' | 'ES256' | 'EdDSA';
+  key: KeyObject;
+  header: string; // encoded JOSE header, with the key's kid
+}
+
+export function signingKey(jwk: { kty?: string; crv?: string; kid?: string; alg?: string; d?: string }): SigningKey {
+  if (!jwk.d) throw new Error('token key: expected a private JWK (with "d")');
+  const alg = jwk.kty === 'RSA' ? 'RS256' : jwk.kty === 'EC' && jwk.crv === 'P-256' ? 'ES256' : jwk.kty === 'OKP' && jwk.crv === 'Ed25519' ? 'EdDSA' : undefined;
+  if (!alg) throw new Error('token key: expected an RSA, EC P-256 or Ed25519 private JWK');
+  const key = createPrivateKey({ key: jwk as never, format: 'jwk' });
+  return { alg, key, header: b64(JSON.stringify({ alg, typ: 'JWT', ...(jwk.kid ? { kid: jwk.kid } : {}) })) };
+}
+
+export function signTokenWithKey(claims: { sub: string; ttlSec?: number; rooms?: string[]; exp?: number }, k: SigningKey): string {
+  const body = `${k.header}.${payloadOf(claims)}`;
+  const hash = k.alg === 'EdDSA' ? null : 'sha256';
+  const signature = sign(hash, Buffer.from(body), k.alg === 'ES256' ? { key: k.key, dsaEncoding: 'ieee-p1363' } : k.key);
+  return `${body}.${signature.toString('base64url')}`;
 }
 
 /** Does a token's `rooms` claim allow `room`? No claim means every room. */
 export function roomAllowed(claims: TokenClaims, room: string): boolean {
   if (!claims.rooms) return true;
   return claims.rooms.some((r) => (r.endsWith('*') ? room.startsWith(r.slice(0, -1)) : r === room));
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

@@ -16,6 +16,8 @@ export const SERVER_FLAGS: Record<string, Flag> = {
   port: { key: 'port', kind: { type: 'int', min: 0 }, help: 'port (0 = any free port, printed)' },
   threads: { key: 'threads', kind: { type: 'int', min: 1 }, help: 'worker threads (workers variant)' },
   secret: { key: 'secret', kind: { type: 'string' }, help: 'JWT HS256 secret (or CHATBENCH_SECRET)' },
+  jwks: { key: 'jwks', kind: { type: 'string' }, help: 'JWKS file: public keys for RS256/ES256/EdDSA tokens' },
+  metrics: { key: 'metrics', kind: { type: 'enum', values: ['public', 'loopback', 'off'] }, help: 'who may GET /metrics (default loopback)' },
   persist: { key: 'persist', kind: { type: 'enum', values: ['sqlite', 'none'] }, help: 'message persistence' },
   db: { key: 'db', kind: { type: 'string' }, help: 'SQLite file or :memory:' },
   'sqlite-sync': { key: 'sqliteSync', kind: { type: 'enum', values: ['full', 'normal', 'off'] }, help: 'SQLite synchronous pragma' },
@@ -35,7 +37,8 @@ export const SERVER_FLAGS: Record<string, Flag> = {
   'max-queue-bytes': { key: 'maxQueueBytes', kind: { type: 'int', min: 1024 }, help: 'outgoing queue bound per connection' },
   'slow-consumer': { key: 'slowConsumer', kind: { type: 'enum', values: ['disconnect', 'drop-oldest'] }, help: 'policy when the queue is full' },
   'log-level': { key: 'logLevel', kind: { type: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] }, help: 'pino log level' },
-  login: { key: 'login', kind: { type: 'bool' }, help: 'POST /login development endpoint (--no-login to disable)' },
+  'dev-login': { key: 'devLogin', kind: { type: 'bool' }, help: 'INSECURE: POST /login gives a token for any user name' },
+  'dev-login-with-real-secret': { key: 'devLoginWithRealSecret', kind: { type: 'bool' }, help: 'allow --dev-login with a real --secret' },
   'inject-latency-ms': { key: 'injectLatencyMs', kind: { type: 'int', min: 0 }, help: 'FAULT INJECTION: delay every delivery' },
 };
 

@@ -10,6 +10,8 @@ export interface ServerConfig {
   port: number;
   threads: number; // workers variant only
   secret: string;
+  jwks: string; // JWKS file of public keys (RS256/ES256/EdDSA tokens); '' = none
+  metrics: 'public' | 'loopback' | 'off'; // who may GET /metrics
   persist: 'sqlite' | 'none';
   db: string; // file path or ':memory:'
   sqliteSync: 'full' | 'normal' | 'off';
@@ -29,7 +31,8 @@ export interface ServerConfig {
   maxQueueBytes: number;
   slowConsumer: 'disconnect' | 'drop-oldest';
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
-  login: boolean; // POST /login (development convenience)
+  devLogin: boolean; // POST /login mints a token for any user name: development only
+  devLoginWithRealSecret: boolean; // …even with a real secret (refused otherwise)
   injectLatencyMs: number;
 }
 
@@ -39,6 +42,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   port: 8080,
   threads: 2,
   secret: DEV_SECRET,
+  jwks: '',
+  metrics: 'loopback',
   persist: 'sqlite',
   db: ':memory:',
   sqliteSync: 'normal',
@@ -58,12 +63,24 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxQueueBytes: 1_048_576,
   slowConsumer: 'disconnect',
   logLevel: 'warn',
-  login: true,
+  devLogin: false,
+  devLoginWithRealSecret: false,
   injectLatencyMs: 0,
 };
 
 export function makeConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
   const merged = { ...DEFAULT_CONFIG, ...overrides };
   if (overrides.secret === undefined && process.env.CHATBENCH_SECRET) merged.secret = process.env.CHATBENCH_SECRET;
+  if (merged.devLogin && merged.secret !== DEV_SECRET && !merged.devLoginWithRealSecret) {
+    throw new ConfigError('refusing --dev-login with a real secret: anyone could get a token for any user name. Add --dev-login-with-real-secret if that is really what you want');
+  }
   return merged;
 }
+
+/** HS256 is accepted with the development secret only when no JWKS says where real tokens come
+ * from: with --jwks and no --secret, a token signed with the public development secret is refused. */
+export function hs256Secret(config: ServerConfig): string | undefined {
+  return config.jwks && config.secret === DEV_SECRET ? undefined : config.secret;
+}
+
+export class ConfigError extends Error {}

@@ -6,8 +6,9 @@ import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { Registry } from 'prom-client';
 import { CloseCode } from '../protocol/errors.js';
-import { verifyToken, type TokenClaims } from '../protocol/token.js';
-import type { ServerConfig } from './config.js';
+import type { TokenClaims } from '../protocol/token.js';
+import { createTokenVerifier, loadJwks } from './auth/token-verifier.js';
+import { hs256Secret, type ServerConfig } from './config.js';
 import type { ConnectionHandler } from './connection.js';
 import { ChatCore, type Publisher } from './core/chat-core.js';
 import type { IpCounter } from './core/ip-counter.js';
@@ -52,7 +53,8 @@ export function openStore(config: ServerConfig): MessageStore {
 export async function startHost(config: ServerConfig, handler: ConnectionHandler, opts: HostOptions = {}): Promise<ChatHost> {
   const log = createLogger(config, opts.logBindings);
   const store = openStore(config);
-  const core = new ChatCore(config, store, log, opts.connPrefix, opts.publisher, opts.ipCounter);
+  const verifier = createTokenVerifier({ secret: hs256Secret(config), ...(config.jwks ? { jwks: loadJwks(config.jwks) } : {}) });
+  const core = new ChatCore(config, store, log, verifier, opts.connPrefix, opts.publisher, opts.ipCounter);
   const metrics = createMetrics(core, { variant: config.variant }, opts.defaultMetrics ?? true);
   const heartbeat = new Heartbeat(core);
   const local: HttpBackend = {
@@ -60,15 +62,18 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
     history: async (room, limit, before) => store.history(room, limit, before),
   };
-  const http = createServer(createHttpHandler(config, opts.backend ? opts.backend(local) : local));
+  const http = createServer(createHttpHandler(config, opts.backend ? opts.backend(local) : local, verifier));
   const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
 
-  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+  const upgrade = async (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const ip = socket.remoteAddress ?? 'unknown';
     let claims: TokenClaims | undefined;
     const token = upgradeToken(req);
     if (token !== undefined) {
-      const result = verifyToken(token, config.secret);
+      socket.on('error', ignore); // the socket may fail while its token is verified
+      const result = await verifier.verify(token);
+      socket.off('error', ignore);
+      if (socket.destroyed) return;
       if (!result.ok) return refuse(socket, 401, 'Unauthorized');
       claims = result.claims;
     }
@@ -81,6 +86,12 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
       handler({ core, ws, socket, ip, claims });
     });
     if (!opened) core.abandon(ip);
+  };
+  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    upgrade(req, socket, head).catch((err: unknown) => {
+      log.error({ err }, 'upgrade failed');
+      socket.destroy();
+    });
   });
   http.on('clientError', (_err, socket: Socket) => socket.destroy());
 
@@ -91,6 +102,7 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
   });
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
+  if (config.devLogin) log.warn('DEV LOGIN ON: POST /login gives a token for any user name; never expose this server');
   if (config.injectLatencyMs > 0) log.warn({ injectLatencyMs: config.injectLatencyMs }, 'FAULT INJECTION ON: every delivery is delayed');
 
   let closing: Promise<void> | undefined;
@@ -118,6 +130,8 @@ function upgradeToken(req: IncomingMessage): string | undefined {
   if (q < 0) return undefined;
   return new URLSearchParams(req.url!.slice(q + 1)).get('token') ?? undefined;
 }
+
+function ignore(): void {}
 
 function refuse(socket: Socket, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -26,7 +26,7 @@ async function getText(url: string, init?: RequestInit): Promise<{ status: numbe
 describe.each(VARIANTS)('%s variant', (variant) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(variant, { authTimeoutMs: 400, rate: 20, burst: 5, abuseStrikes: 8, maxBodyBytes: 100, maxFrameBytes: 4096 });
+    t = await startTestServer(variant, { authTimeoutMs: 400, rate: 20, burst: 5, abuseStrikes: 8, maxBodyBytes: 100, maxFrameBytes: 4096, devLogin: true, devLoginWithRealSecret: true });
   });
   afterAll(async () => {
     await t.close();
@@ -161,11 +161,32 @@ describe.each(VARIANTS)('%s variant', (variant) => {
       const b = await user(t, 'hist2');
       const joined = await b.join('hroom', 3);
       expect((joined.history as { body: string }[]).map((m) => m.body)).toEqual(['m2', 'm3', 'm4']);
-      const res = await getText(`${t.http}/rooms/hroom/history?limit=10&before=3`);
+      const res = await getText(`${t.http}/rooms/hroom/history?limit=10&before=3`, { headers: { authorization: `Bearer ${token('reader')}` } });
       expect(res.status).toBe(200);
       expect((JSON.parse(res.text) as { messages: { body: string }[] }).messages.map((m) => m.body)).toEqual(['m1', 'm2']);
+      expect((await getText(`${t.http}/rooms/hroom/history?token=${token('reader')}`)).status).toBe(200);
       a.close();
       b.close();
+    });
+
+    it('serves history over HTTP to nobody without a token, and only inside its rooms claim', async () => {
+      const none = await getText(`${t.http}/rooms/hroom/history`);
+      expect(none.status).toBe(401);
+      expect(none.text).not.toContain('"messages"');
+      expect((await getText(`${t.http}/rooms/hroom/history`, { headers: { authorization: `Bearer ${signToken({ sub: 'x' }, 'forged')}` } })).status).toBe(401);
+      expect((await getText(`${t.http}/rooms/hroom/history?token=${token('acl', { rooms: ['team-*'] })}`)).status).toBe(403);
+      expect((await getText(`${t.http}/rooms/team-x/history?token=${token('acl', { rooms: ['team-*'] })}`)).status).toBe(200);
+    });
+
+    it('handles frames sent right behind `auth`, in order, once the token is verified', async () => {
+      const a = await ChatClient.open(t.ws);
+      a.send({ type: 'auth', token: token('eager') });
+      a.send({ type: 'join', room: 'eager' });
+      a.send({ type: 'say', room: 'eager', id: 1, body: 'first' });
+      expect(await a.next('ready')).toMatchObject({ user: 'eager' });
+      expect(await a.next('joined')).toMatchObject({ room: 'eager' });
+      expect(await a.next('ack')).toMatchObject({ id: 1, seq: 1 });
+      a.close();
     });
   });
 
@@ -243,7 +264,7 @@ describe.each(VARIANTS)('%s variant', (variant) => {
       expect(await c.auth((JSON.parse(ok.text) as { token: string }).token)).toMatchObject({ user: 'dave' });
       c.close();
       expect((await getText(`${t.http}/login`, { method: 'POST', body: 'nope' })).status).toBe(400);
-      expect((await getText(`${t.http}/rooms/bad room/history`)).status).toBe(400);
+      expect((await getText(`${t.http}/rooms/bad room/history?token=${token('dave')}`)).status).toBe(400);
     });
   });
 });

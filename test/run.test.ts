@@ -122,6 +122,16 @@ describe('chatbench run', () => {
     }
   });
 
+  it('signs ES256 tokens that embedded servers verify against a fresh JWKS', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
+    writeFileSync(join(dir, 'es.yaml'), SHORT.replace('clients: 60', 'clients: 12').replace('duration: 3s', 'duration: 1s') + 'auth: ES256\n');
+    await cli('run', join(dir, 'es.yaml'), '--out', join(dir, 'out'));
+    const r = parseResult(JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8')), 'result.json');
+    expect(r.connections).toMatchObject({ peak: 12, failed: 0 });
+    expect(r.scenario.config.auth).toBe('ES256');
+    expect(r.checks.every((c) => c.ok)).toBe(true);
+  });
+
   it('names the file, field and expectation of a bad scenario and exits 2', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatbench-run-'));
     const file = join(dir, 'bad.yaml');

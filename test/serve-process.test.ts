@@ -93,7 +93,7 @@ describe.each(VARIANTS)('chatbench serve --variant %s', (variant) => {
       expect(await s.exited).toBe(0);
 
       s = await serve(['--variant', variant, '--db', db]);
-      const res = await fetch(`http://127.0.0.1:${s.port}/rooms/term/history`);
+      const res = await fetch(`http://127.0.0.1:${s.port}/rooms/term/history`, { headers: { authorization: `Bearer ${signToken({ sub: 'reader' }, SECRET)}` } });
       const bodies = ((await res.json()) as { messages: { body: string }[] }).messages.map((m) => m.body);
       expect(bodies.sort()).toEqual(clients.map((_, i) => `flushed on shutdown ${i}`).sort());
       s.child.kill('SIGTERM');

@@ -59,8 +59,8 @@ describe.each(VARIANTS)('%s variant features', (variant) => {
     a.close();
   });
 
-  it('acks at once and keeps no history with --persist none; --no-login turns off POST /login', async () => {
-    await start({ persist: 'none', login: false });
+  it('acks at once and keeps no history with --persist none; POST /login is off unless asked for', async () => {
+    await start({ persist: 'none' });
     expect((await fetch(`${t!.http}/login`, { method: 'POST', body: '{"user":"x"}' })).status).toBe(404);
     const [a, b] = [await user('np-a'), await user('np-b')];
     await a.join('np');

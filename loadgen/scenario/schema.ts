@@ -106,6 +106,10 @@ export const ScenarioSchema = z
     servers: z.number().int().min(1).max(16).default(1).describe('embedded server processes; rooms are spread over them'),
     generators: z.number().int().min(1).max(64).optional().describe('generator processes (default: one per 12,500 clients)'),
     server: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}).describe('options passed to `chatbench serve` when the run starts its own servers'),
+    auth: z
+      .enum(['HS256', 'ES256', 'RS256', 'EdDSA'])
+      .default('HS256')
+      .describe('how clients sign their tokens: HS256 with the secret; otherwise embedded servers verify against a fresh key pair (--jwks), a --target needs --token-key'),
     thresholds: z
       .array(z.string().regex(THRESHOLD_PATTERN, 'expected "<metric> <op> <number>", e.g. "e2e.p99 < 250"'))
       .default([]),

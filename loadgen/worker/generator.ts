@@ -3,7 +3,7 @@
 // the slow-consumer and reconnector behaviours, reports a tick per second, then drains and
 // reports totals. Connection failures before `joined` are retried (up to MAX_ATTEMPTS) while the
 // run lasts; only then do they count as failed.
-import { signToken } from '../../protocol/token.js';
+import { signingKey, signToken, signTokenWithKey, type SigningKey } from '../../protocol/token.js';
 import { LoopDelay } from '../../lib/loop-delay.js';
 import { monoUs } from '../clock.js';
 import type { GeneratorContext } from '../client/context.js';
@@ -34,6 +34,7 @@ export class Generator implements GeneratorContext {
   private readonly leavers: VirtualUser[]; // in leave order (only those that leave)
   private readonly actors: VirtualUser[]; // slow consumers and reconnectors
   private readonly connecting = new Set<VirtualUser>(); // started, not yet joined nor ended
+  private readonly signer: SigningKey | undefined;
   private readonly schedule = new SendSchedule<VirtualUser>();
   private readonly senders: number; // chatty clients in the whole run (all processes)
   private readonly chattyRate: number;
@@ -59,6 +60,7 @@ export class Generator implements GeneratorContext {
     const s = plan.scenario;
     this.exec = createExecutor(s);
     WsConnection.maxFrameBytes = s.maxFrameBytes;
+    this.signer = plan.tokenKey ? signingKey(plan.tokenKey as Parameters<typeof signingKey>[0]) : undefined;
     this.behaviours = behavioursOf(s);
     this.bodyJson = JSON.stringify('x'.repeat(s.bodyBytes));
     this.chattyRate = this.behaviours.chatty?.rate ?? s.messageRate;
@@ -349,7 +351,8 @@ export class Generator implements GeneratorContext {
   }
 
   private authHeader(vu: VirtualUser): string {
-    return `Authorization: Bearer ${signToken({ sub: `u${vu.index}`, ttlSec: 24 * 3600 }, this.plan.secret)}\r\n`;
+    const claims = { sub: `u${vu.index}`, ttlSec: 24 * 3600 };
+    return `Authorization: Bearer ${this.signer ? signTokenWithKey(claims, this.signer) : signToken(claims, this.plan.secret)}\r\n`;
   }
 }
 

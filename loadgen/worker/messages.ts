@@ -15,6 +15,8 @@ export interface WorkerPlan {
   /** Loopback source addresses this process binds its clients to, round robin. */
   localAddresses: string[];
   secret: string;
+  /** Sign tokens with this private JWK instead of HS256 with the secret. */
+  tokenKey?: JsonWebKey;
   scenario: Scenario;
 }
 

@@ -15,7 +15,7 @@ import {
   type MessageId,
   type StoredMessage,
 } from '../../protocol/frames.js';
-import { roomAllowed, verifyToken, type TokenClaims } from '../../protocol/token.js';
+import { roomAllowed, type TokenClaims } from '../../protocol/token.js';
 import type { ServerConfig } from '../config.js';
 import type { MessageStore } from '../store/store.js';
 import { LocalIpCounter, type IpCounter } from './ip-counter.js';
@@ -25,6 +25,10 @@ import { Room, RoomRegistry } from './rooms.js';
 import { Session, SessionState } from './session.js';
 import { ChatStats } from './stats.js';
 import type { Transport } from './transport.js';
+import type { TokenVerifier } from './token-verifier.js';
+
+/** Frames a client may send after `auth` before its token is verified; more closes with 1008. */
+export const MAX_EARLY_FRAMES = 32;
 
 export type AuthOutcome = 'waiting' | 'ready' | 'closed';
 
@@ -72,6 +76,7 @@ export class ChatCore {
     readonly config: ServerConfig,
     readonly store: MessageStore,
     readonly log: Logger,
+    readonly verifier: TokenVerifier,
     private readonly connPrefix = 'c',
     private readonly publisher: Publisher = localPublisher,
     private readonly perIp: IpCounter = new LocalIpCounter(),
@@ -138,8 +143,10 @@ export class ChatCore {
 
   // ---- frames ----
 
-  /** A frame while awaiting authentication: only `auth` is accepted. */
-  authenticate(s: Session, text: string): AuthOutcome {
+  /** A frame while awaiting authentication: only `auth` is accepted. Its token is verified
+   * asynchronously; frames that a variant hands to handle() meanwhile wait (at most
+   * MAX_EARLY_FRAMES) and are handled in order once the session is ready. */
+  async authenticate(s: Session, text: string): Promise<AuthOutcome> {
     this.stats.framesIn++;
     const frame = this.parse(s, text);
     if (!frame) return 'waiting';
@@ -147,18 +154,28 @@ export class ChatCore {
       this.reply(s, ErrorCode.NOT_AUTHENTICATED, 'authenticate first with an `auth` frame', refOf(frame));
       return 'waiting';
     }
-    const result = verifyToken(frame.token, this.config.secret);
+    s.state = SessionState.Authenticating;
+    const result = await this.verifier.verify(frame.token);
+    if (s.state !== SessionState.Authenticating) return 'closed'; // the socket went meanwhile
     if (!result.ok) {
+      s.early = undefined;
       this.reply(s, ErrorCode.UNAUTHORIZED, result.reason);
       this.disconnect(s, CloseCode.AUTH_FAILED, 'authentication failed');
       return 'closed';
     }
     this.becomeReady(s, result.claims);
-    return 'ready';
+    const early = s.early;
+    s.early = undefined;
+    for (const f of early ?? []) if (s.ready) this.handle(s, f);
+    return s.ready ? 'ready' : 'closed';
   }
 
-  /** A frame from an authenticated session. */
+  /** A frame from an authenticated session (or one whose token is being verified: it waits). */
   handle(s: Session, text: string): void {
+    if (s.state === SessionState.Authenticating) {
+      if ((s.early ??= []).push(text) > MAX_EARLY_FRAMES) this.disconnect(s, CloseCode.POLICY_VIOLATION, 'too many frames before authentication');
+      return;
+    }
     this.stats.framesIn++;
     const frame = this.parse(s, text);
     if (!frame) return;

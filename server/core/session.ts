@@ -8,7 +8,8 @@ import type { Room } from './rooms.js';
 import type { ChatStats } from './stats.js';
 import type { Transport } from './transport.js';
 
-export const SessionState = { AwaitingAuth: 0, Ready: 1, Closed: 2 } as const;
+// Authenticating: an `auth` token is being verified (async); frames meanwhile wait in `early`.
+export const SessionState = { AwaitingAuth: 0, Authenticating: 1, Ready: 2, Closed: 3 } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
 export class Session implements CommitSink {
@@ -20,6 +21,7 @@ export class Session implements CommitSink {
   pingSentAt = performance.now();
   awaitingPong = false;
   outbox!: Outbox<Session>;
+  early: string[] | undefined; // frames that came while the token was being verified
 
   constructor(
     readonly id: string,
@@ -27,6 +29,10 @@ export class Session implements CommitSink {
     readonly transport: Transport,
     private readonly stats: ChatStats,
   ) {}
+
+  get ready(): boolean {
+    return this.state === SessionState.Ready;
+  }
 
   get open(): boolean {
     return this.state !== SessionState.Closed;

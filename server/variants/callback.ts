@@ -27,20 +27,29 @@ function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
   try {
     dispatch(core, session, data, isBinary);
   } catch (err) {
-    // a bug in handling one frame closes that connection, never the server
-    core.log.error({ conn: session.id, user: session.user || undefined, err }, 'connection handler failed');
-    core.disconnect(session, CloseCode.INTERNAL_ERROR, 'internal error');
+    failed(core, session, err);
   }
+}
+
+/** A bug in handling one frame closes that connection, never the server. */
+function failed(core: ChatCore, session: Session, err: unknown): void {
+  core.log.error({ conn: session.id, user: session.user || undefined, err }, 'connection handler failed');
+  core.disconnect(session, CloseCode.INTERNAL_ERROR, 'internal error');
 }
 
 function dispatch(core: ChatCore, session: WithTimer, data: RawData, isBinary: boolean): void {
   switch (session.state) {
     case SessionState.AwaitingAuth: {
       if (isBinary) return core.binary(session);
-      const outcome = core.authenticate(session, data.toString());
-      if (outcome !== 'waiting') clearTimeout(session[kAuthTimer]);
+      core.authenticate(session, data.toString()).then(
+        (outcome) => {
+          if (outcome !== 'waiting') clearTimeout(session[kAuthTimer]);
+        },
+        (err: unknown) => failed(core, session, err),
+      );
       return;
     }
+    case SessionState.Authenticating: // the core keeps frames until the token is verified
     case SessionState.Ready:
       if (isBinary) return core.binary(session);
       return core.handle(session, data.toString());

@@ -50,7 +50,7 @@ async function authenticate(core: ChatCore, session: Session, frames: FrameReade
         core.binary(session);
         continue;
       }
-      const outcome = core.authenticate(session, next.value);
+      const outcome = await core.authenticate(session, next.value); // frames wait in the reader meanwhile
       if (outcome !== 'waiting') return outcome === 'ready';
     }
   } finally {
