@@ -62,8 +62,10 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
     history: async (room, limit, before) => store.history(room, limit, before),
   };
-  const http = createServer(createHttpHandler(config, opts.backend ? opts.backend(local) : local, verifier));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false, clientTracking: false });
+  // an upgrade (or any request) whose headers never finish is dropped after the auth deadline,
+  // checked every second, instead of holding a descriptor for Node's default 60 s
+  const http = createServer({ headersTimeout: config.authTimeoutMs, requestTimeout: Math.max(config.authTimeoutMs, 30_000), connectionsCheckingInterval: 1000 }, createHttpHandler(config, opts.backend ? opts.backend(local) : local, verifier));
+  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false, clientTracking: false, allowSynchronousEvents: false });
 
   const upgrade = async (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const ip = socket.remoteAddress ?? 'unknown';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ProtocolError } from '../protocol/errors.js';
-import { encodeAck, encodeMsg, encodeSay, encodeSayRaw, parseClientFrame } from '../protocol/frames.js';
+import { encodeAck, encodeMsg, encodeSay, encodeSayRaw, parseClientFrame, MAX_FRAME_DEPTH, nestedDeeper } from '../protocol/frames.js';
 import { idOf, isAck, isMsg, lastEnd, readUint, seqOf, tsAt } from '../protocol/scan.js';
 
 function codeOf(text: string): string {
@@ -87,5 +87,15 @@ describe('server frame encoding and scanning', () => {
     expect(isAck(buf, 0, buf.length)).toBe(true);
     expect(idOf(buf, 0, buf.length)).toBe(77);
     expect(seqOf(buf, lastEnd, buf.length)).toBe(5);
+  });
+});
+
+describe('nesting depth', () => {
+  it('refuses frames nested deeper than MAX_FRAME_DEPTH before parsing them, ignoring brackets inside strings', () => {
+    const deep = (n: number) => `{"type":"join","room":${'['.repeat(n)}${']'.repeat(n)}}`;
+    expect(nestedDeeper(deep(MAX_FRAME_DEPTH - 1), MAX_FRAME_DEPTH)).toBe(false);
+    expect(nestedDeeper(deep(MAX_FRAME_DEPTH), MAX_FRAME_DEPTH)).toBe(true);
+    expect(nestedDeeper(`{"type":"say","body":"${'['.repeat(100)}\\"{{{{{{{{{{"}`, MAX_FRAME_DEPTH)).toBe(false);
+    expect(() => parseClientFrame(deep(30_000))).toThrow(expect.objectContaining({ code: ErrorCode.BAD_FRAME, message: `frame nested deeper than ${MAX_FRAME_DEPTH} levels` }));
   });
 });

@@ -1,40 +1,16 @@
 // `chatbench serve` as a real process: structured logs with the connection id on every
 // connection-scoped line, and a graceful SIGTERM that flushes pending commits and closes with 1001.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../protocol/errors.js';
 import { signToken } from '../protocol/token.js';
 import { VARIANTS } from '../server/config.js';
-import { dist } from '../loadgen/paths.js';
 import { ChatClient } from './helpers/chat-client.js';
+import { PROCESS_SECRET, serve } from './helpers/serve-process.js';
 
-const SECRET = 'process-secret';
-
-interface Serve {
-  child: ChildProcess;
-  port: number;
-  stderr: string[];
-  exited: Promise<number | null>;
-}
-
-async function serve(args: string[]): Promise<Serve> {
-  const child = spawn(process.execPath, [dist('bin/chatbench.js'), 'serve', '--port', '0', '--secret', SECRET, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const stderr: string[] = [];
-  createInterface({ input: child.stderr! }).on('line', (l) => stderr.push(l));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const port = await new Promise<number>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
-      if (m) resolve(Number(m[1]));
-    });
-    void exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr.join('\n')}`)));
-  });
-  return { child, port, stderr, exited };
-}
+const SECRET = PROCESS_SECRET;
 
 describe.each(VARIANTS)('chatbench serve --variant %s', (variant) => {
   it('logs JSON with the connection id and user on every connection-scoped line', async () => {
