@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { runScenario } from '../loadgen/run.js';
 import { saturationWarning, summaryLine } from '../loadgen/summary.js';
 import { loadAssets } from '../reports/html/assets.js';
-import { runName } from '../reports/html/chart-data.js';
+import { groupRuns } from '../reports/groups.js';
 import { renderReport } from '../reports/html/render.js';
 import { readResult } from '../reports/run-files.js';
 import { comparisonMarkdown } from '../reports/markdown-comparison.js';
@@ -29,18 +29,14 @@ const isResultPath = (p: string) => p.endsWith('.json') || existsSync(join(p, 'r
 function compareFiles(paths: string[], outDir: string | undefined): number {
   const files = paths.map((p) => (p.endsWith('.json') ? p : join(p, 'result.json')));
   const results = files.map(readResult);
-  const byName = new Map<string, Result[]>();
-  for (const r of results) byName.set(runName(r), [...(byName.get(runName(r)) ?? []), r]);
-  const groups =
-    byName.size === 1 && results.length > 1
-      ? results.map((r, i) => ({ label: basename(dirname(resolve(files[i]!))), results: [r] }))
-      : [...byName].map(([label, rs]) => ({ label, results: rs }));
+  const byName = groupRuns(results);
+  const groups = byName.length === 1 && results.length > 1 ? results.map((r, i) => ({ label: basename(dirname(resolve(files[i]!))), results: [r] })) : byName;
   const markdown = comparisonMarkdown(groups);
   console.log(markdown);
   if (outDir) {
     const out = resolve(outDir);
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'report.html'), renderReport(results, loadAssets()));
+    writeFileSync(join(out, 'report.html'), renderReport(results, loadAssets(), { groups }));
     writeFileSync(join(out, 'summary.md'), markdown);
     console.log(`report: ${join(out, 'report.html')}`);
     console.log(`summary: ${join(out, 'summary.md')}`);
@@ -82,7 +78,7 @@ export async function compare(args: string[]): Promise<number> {
   const groups = variants.map((label) => ({ label, results: byVariant.get(label)! }));
   const all = groups.flatMap((g) => g.results);
   const report = join(out, 'report.html');
-  writeFileSync(report, renderReport(all, loadAssets()));
+  writeFileSync(report, renderReport(all, loadAssets(), { groups }));
   const markdown = `## ${scenario.name}: ${variants.join(' vs ')}\n\n${comparisonMarkdown(groups)}`;
   writeFileSync(join(out, 'summary.md'), markdown);
   console.log(markdown);

@@ -102,7 +102,8 @@ export async function gate(args: string[]): Promise<number> {
   const decision = decide(specs, runs.baseline, runs.candidate, alpha);
   const markdown = verdictMarkdown(decision, { scenario: scenario.name, rounds, baseline: how.baseline.words, candidate: how.candidate.words, alpha });
   writeFileSync(join(out, 'verdict.md'), markdown);
-  writeFileSync(join(out, 'report.html'), renderReport([...runs.baseline, ...runs.candidate], loadAssets()));
+  const groups = SIDES.map((s) => ({ label: s, results: runs[s] }));
+  writeFileSync(join(out, 'report.html'), renderReport([...runs.baseline, ...runs.candidate], loadAssets(), { groups, verdictMarkdown: markdown }));
   console.log(markdown);
   console.log(`report: ${join(out, 'report.html')}`);
   console.log(`verdict: ${join(out, 'verdict.md')}`);

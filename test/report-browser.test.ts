@@ -148,6 +148,89 @@ describe('HTML reports in Chromium', () => {
     await dark.page.close();
   });
 
+  /** Pixels of one chart in each of the first three palette colours, separately. */
+  async function huePixels(page: Page, id: string): Promise<number[]> {
+    return page.evaluate(
+      ({ id, rgb }) => {
+        const canvas = document.querySelector(`#chart-${id} canvas`) as HTMLCanvasElement;
+        const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+        const n = rgb.map(() => 0);
+        for (let i = 0; i < data.length; i += 4) {
+          if (data[i + 3]! < 200) continue; // lines, not the translucent bands
+          rgb.forEach((c, k) => {
+            if (Math.abs(data[i]! - c[0]!) < 30 && Math.abs(data[i + 1]! - c[1]!) < 30 && Math.abs(data[i + 2]! - c[2]!) < 30) n[k]!++;
+          });
+        }
+        return n;
+      },
+      { id, rgb: PALETTE },
+    );
+  }
+
+  /** A second round of each variant: the same runs started later with other figures, so every
+   * group has two different runs (the report is a pure function of results: real runs, copied). */
+  function rounds(n: number): Result[] {
+    return Array.from({ length: n }, (_, round) =>
+      results.map((r) => ({
+        ...r,
+        startedAt: new Date(Date.parse(r.startedAt) + round * 60_000).toISOString(),
+        throughput: { ...r.throughput, deliveredPerSec: Math.round(r.throughput.deliveredPerSec * (1 + round / 10)) },
+        series: r.series.map((row) => ({ ...row, e2eP99: row.e2eP99 === null ? null : row.e2eP99 * (1 + round / 2) })),
+      })),
+    ).flat();
+  }
+
+  it('groups a comparison of three variants × two rounds: three columns, three hues, group legends, per-run values a click away', async () => {
+    const runs = rounds(2);
+    const file = join(dir, 'grouped.html');
+    writeFileSync(file, renderReport(runs, loadAssets()));
+    const { page, errors } = await visit(file);
+    await coloredPixels(page, 3);
+    expect(await page.locator('table.summary.grouped thead th[data-group]').count()).toBe(3);
+    for (const [i, variant] of ['coroutine', 'callback', 'workers'].entries()) {
+      const mine = runs.filter((r) => r.variant === variant).map((r) => r.throughput.deliveredPerSec);
+      const v = await page.getAttribute(`table.grouped td[data-group="${i}"][data-metric="throughput.deliveredPerSec"]`, 'data-value');
+      expect(Number(v), variant).toBe((mine[0]! + mine[1]!) / 2);
+    }
+    // one hue per group in the percentile plot and the per-second latency
+    for (const id of ['percentiles', 'latency']) for (const [k, n] of (await huePixels(page, id)).entries()) expect(n, `${id}: hue ${k}`).toBeGreaterThan(20);
+    const legend = await page.$$eval('#chart-latency .u-legend .u-series .u-label', (ls) => ls.map((l) => l.textContent ?? ''));
+    expect(legend.filter((l) => l.endsWith(' p99'))).toEqual(['coroutine (median of 2) p99', 'callback (median of 2) p99', 'workers (median of 2) p99']);
+    expect(legend.join(' ')).not.toMatch(/@|\d{2}:\d{2}:\d{2}/); // groups, not timestamps
+    // the headline figures: a dot per group, the reference marked
+    expect(await page.locator('figure.headline').count()).toBe(5);
+    expect(await page.locator('figure.headline[data-metric="latencyMs.e2e.p99"] circle').count()).toBe(3);
+    expect(await page.locator('figure.headline text.ref').first().textContent()).toBe('coroutine (ref)');
+    // per-run values: hidden until asked for, then there
+    const perRun = page.locator('details.per-run td[data-run="5"][data-metric="throughput.deliveredPerSec"]');
+    expect(await perRun.isVisible()).toBe(false);
+    await page.click('details.per-run summary');
+    expect(await perRun.isVisible()).toBe(true);
+    expect(Number(await perRun.getAttribute('data-value'))).toBe(runs[5]!.throughput.deliveredPerSec);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-grouped.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("opens a gate's report with its verdict table, baseline and candidate as the two groups", async () => {
+    const labelled = (label: string, rs: Result[]) => rs.map((r) => ({ ...r, variant: 'coroutine', label }));
+    const baseline = labelled('baseline', rounds(2).filter((r) => r.variant === 'coroutine'));
+    const candidate = labelled('candidate', rounds(2).filter((r) => r.variant === 'callback'));
+    const verdict = '## chatbench gate: ❌ regression\n\n- **e2e p50 +12.0% (p = 0.014)**\n\n| figure | baseline (median) | candidate (median) | verdict |\n|---|---:|---:|---|\n| e2e p50 (lower is better) | 1 ms | 1.12 ms | ❌ regressed |\n';
+    const file = join(dir, 'gate.html');
+    writeFileSync(file, renderReport([...baseline, ...candidate], loadAssets(), { groups: [{ label: 'baseline', results: baseline }, { label: 'candidate', results: candidate }], verdictMarkdown: verdict }));
+    const { page, errors } = await visit(file);
+    await coloredPixels(page, 2);
+    const first = await page.evaluate(() => document.querySelector('section, table, .chart')?.getAttribute('data-section'));
+    expect(first).toBe('verdict');
+    expect(await page.locator('section.verdict h2').textContent()).toBe('chatbench gate: ❌ regression');
+    expect(await page.locator('section.verdict table.verdict td').first().textContent()).toBe('e2e p50 (lower is better)');
+    expect(await page.$$eval('table.grouped thead th[data-group]', (ths) => ths.map((th) => th.childNodes[1]?.textContent))).toEqual(['baseline', 'candidate']);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-gate.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('indexes the runs with links that work, and serves them on localhost', async () => {
     const { page, errors } = await visit(files.index!);
     const links = await page.$$eval('table.index a', (as) => as.map((a) => (a as HTMLAnchorElement).href));
@@ -192,16 +275,18 @@ describe('HTML reports in Chromium', () => {
     await page.close();
   });
 
-  it('stays under 1 MB for a 10-minute run and reports its sizes', () => {
+  it('stays under 1 MB for a 10-minute run, and for a comparison of three variants × five rounds', () => {
     const long: Result = { ...results[0]!, series: Array.from({ length: 600 }, (_, t) => ({ ...results[0]!.series[t % results[0]!.series.length]!, t })) };
     const html = renderReport([long], loadAssets());
     const sizes = {
       single: statSync(files.single!).size,
       comparison: statSync(files.comparison!).size,
       tenMinutes: Buffer.byteLength(html),
+      threeVariantsFiveRounds: Buffer.byteLength(renderReport(rounds(5), loadAssets())),
     };
     writeFileSync(join(ARTIFACTS, 'report-sizes.json'), JSON.stringify(sizes, null, 2));
     expect(sizes.tenMinutes).toBeLessThan(1024 * 1024);
+    expect(sizes.threeVariantsFiveRounds).toBeLessThan(1024 * 1024);
     expect(sizes.single).toBeLessThan(1024 * 1024);
   });
 });

@@ -12,5 +12,17 @@ table.index td:nth-child(-n+3), table.index th:nth-child(-n+3), table.index td:l
 table.summary tbody th, table.codes tbody th { position: sticky; left: 0; background: var(--bg); }
 .chart { margin: 12px 0 20px; } footer { color: var(--muted); margin-top: 32px; font-size: 12px; }
 .u-legend { font-size: 12px; } button { font: inherit; padding: 4px 12px; }
+/* groups of runs: one hue each, in the table heads, the small charts and (drawn by script) the charts */
+.g0 { --g: #2f6fdf; } .g1 { --g: #e0612b; } .g2 { --g: #2a9d4b; } .g3 { --g: #9b59b6; } .g4 { --g: #c0392b; } .g5 { --g: #16a085; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; background: var(--g); }
+.range, .ratio { color: var(--muted); font-size: 12px; margin-left: 4px; }
+.headlines { display: flex; flex-wrap: wrap; gap: 8px 24px; } figure.headline { margin: 0; }
+figure.headline figcaption { font-size: 12px; color: var(--muted); }
+figure.headline svg { font-size: 11px; fill: var(--fg); overflow: visible; }
+figure.headline circle { fill: var(--g); } figure.headline line.range { stroke: var(--g); stroke-width: 4; stroke-linecap: round; opacity: 0.45; }
+figure.headline text.ref { font-weight: 600; } figure.headline .nodata { fill: var(--muted); }
+section.verdict { border: 1px solid var(--line); border-radius: 4px; padding: 4px 14px; margin: 8px 0 16px; }
+section.verdict table td:first-child, section.verdict table th:first-child { text-align: left; }
+details.per-run summary { cursor: pointer; color: var(--muted); margin: 6px 0; }
 @media print { button { display: none; } body { max-width: none; } .chart { break-inside: avoid; } }
 `;

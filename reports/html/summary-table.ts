@@ -36,10 +36,12 @@ export function renderSummaryTable(results: Result[], labels: string[]): string 
   return `<table class="summary"><thead><tr><th></th>${head}</tr></thead><tbody>${checks}${rows.join('')}${thresholds}</tbody></table>`;
 }
 
-/** Errors and close codes, all runs side by side. */
-export function renderCodesTable(results: Result[], labels: string[]): string {
-  const keys = (pick: (r: Result) => Record<string, number>) => [...new Set(results.flatMap((r) => Object.keys(pick(r))))].sort();
-  const section = (title: string, pick: (r: Result) => Record<string, number>, kind: string) =>
+type Codes = Pick<Result, 'errors' | 'closes'>;
+
+/** Errors and close codes side by side: one column per run, or per group (summed over its runs). */
+export function renderCodesTable(results: Codes[], labels: string[]): string {
+  const keys = (pick: (r: Codes) => Record<string, number>) => [...new Set(results.flatMap((r) => Object.keys(pick(r))))].sort();
+  const section = (title: string, pick: (r: Codes) => Record<string, number>, kind: string) =>
     keys(pick)
       .map((k) => `<tr><th scope="row">${title} ${escapeHtml(k)}</th>${results.map((r, i) => `<td data-run="${i}" data-${kind}="${escapeHtml(k)}">${pick(r)[k] ?? 0}</td>`).join('')}</tr>`)
       .join('');

@@ -1,15 +1,15 @@
 // The seeded fuzzer's fast subset (the full run: npm run test:reliability): the codec on its own,
 // then a live server of each variant, while a normal load runs beside the fuzzer and loses nothing.
 import { describe, expect, it } from 'vitest';
-import { ProtocolError } from '../protocol/errors.js';
-import { parseClientFrame } from '../protocol/frames.js';
-import { signToken } from '../protocol/token.js';
-import { runScenario } from '../loadgen/run.js';
-import { parseScenario } from '../loadgen/scenario/parse.js';
-import { VARIANTS } from '../server/config.js';
-import { fuzzServer } from './fuzz/drive.js';
-import { Malformed } from './fuzz/malformed.js';
-import { SECRET, startTestServer } from './helpers/server.js';
+import { ProtocolError } from '../../protocol/errors.js';
+import { parseClientFrame } from '../../protocol/frames.js';
+import { signToken } from '../../protocol/token.js';
+import { runScenario } from '../../loadgen/run.js';
+import { parseScenario } from '../../loadgen/scenario/parse.js';
+import { VARIANTS } from '../../server/config.js';
+import { fuzzServer } from '../fuzz/drive.js';
+import { Malformed } from '../fuzz/malformed.js';
+import { SECRET, startTestServer } from '../helpers/server.js';
 
 const MAX_FRAME = 16 * 1024;
 let fuzzUser = 0;

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { SIDES } from '../cli/gate.js';
-import { interleave } from '../cli/interleave.js';
-import { dist } from '../loadgen/paths.js';
-import { parseResult } from '../reports/schema.js';
-import { tinyScenario } from './helpers/tiny-scenario.js';
+import { SIDES } from '../../cli/gate.js';
+import { interleave } from '../../cli/interleave.js';
+import { dist } from '../../loadgen/paths.js';
+import { parseResult } from '../../reports/schema.js';
+import { tinyScenario } from '../helpers/tiny-scenario.js';
 
 const exec = promisify(execFile);
 type Outcome = { code: number; stdout: string; stderr: string };
