@@ -7,11 +7,11 @@
 // end-to-end figure chatbench can produce here.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { dist } from '../loadgen/paths.js';
+import { dist } from '../lib/paths.js';
 import { runScenario } from '../loadgen/run.js';
 import { startEmbeddedServer } from '../loadgen/server-process.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
-import type { Result } from '../reports/schema.js';
+import type { Result } from '../results/schema.js';
 import { childrenRunning, costOf, spent, type Cost } from './proc-cost.js';
 
 const exec = promisify(execFile);

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { encodeJoin, encodeSay } from '../protocol/frames.js';
 import { signToken } from '../protocol/token.js';
 import { monoUs } from '../loadgen/clock.js';
-import { createHistogram, record } from '../loadgen/histogram.js';
+import { createHistogram, record } from '../results/histogram.js';
 import { costOf, spent } from './proc-cost.js';
 
 interface Args {

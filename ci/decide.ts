@@ -3,8 +3,8 @@
 // direction that would be worse, and a verdict. A metric regressed when BOTH hold: the median
 // change is worse than its tolerance, and p < alpha. Either alone is noise or a trivial change.
 import { median } from '../lib/median.js';
-import { valueAt } from '../reports/figures.js';
-import type { Result } from '../reports/schema.js';
+import { figure, figureValue, valueAt } from '../results/figures.js';
+import type { Result } from '../results/schema.js';
 import { CORRECTNESS, type MetricSpec } from './metric-spec.js';
 import { changeInterval, pGreater } from './stats.js';
 
@@ -41,7 +41,8 @@ export interface GateDecision {
 }
 
 export function decideMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], alpha: number): MetricDecision {
-  const values = (rs: Result[]) => rs.map((r) => valueAt(r, spec.path)).filter((v): v is number => v !== null);
+  const f = figure(spec.path);
+  const values = (rs: Result[]) => rs.map((r) => (f ? figureValue(r, f) : valueAt(r, spec.path))).filter((v): v is number => v !== null);
   const baseline = values(baseRuns);
   const candidate = values(candRuns);
   const base: Omit<MetricDecision, 'verdict' | 'change' | 'interval' | 'pWorse' | 'pBetter'> = { spec, baseline, candidate };

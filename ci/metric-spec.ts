@@ -1,6 +1,6 @@
 // What the gate compares: a figure of result.json (a dotted path), which way is better, and how
 // much worse the candidate may be before it counts (the tolerance, a fraction of the baseline).
-import { FIGURES } from '../reports/figures.js';
+import { figure as catalogFigure } from '../results/figures.js';
 
 export interface MetricSpec {
   path: string;
@@ -24,8 +24,9 @@ export const CORRECTNESS = [
 
 /** `PATH[:TOLERANCE%][:lower|higher]`, e.g. `latencyMs.e2e.p99:10%` or `throughput.deliveredPerSec:5%:higher`. */
 export function parseMetricSpec(text: string): MetricSpec {
-  const [path = '', ...rest] = text.split(':');
-  const figure = FIGURES.find((f) => f.metric === path);
+  const [given = '', ...rest] = text.split(':');
+  const figure = catalogFigure(given); // a catalog name (e2e.p99) or any path of result.json
+  const path = figure?.metric ?? given;
   let tolerance = 0.1;
   let better = figure?.better;
   for (const part of rest) {

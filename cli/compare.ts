@@ -5,19 +5,18 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScenario } from '../loadgen/run.js';
-import { saturationWarning, summaryLine } from '../loadgen/summary.js';
 import { loadAssets } from '../reports/html/assets.js';
 import { groupRuns } from '../reports/groups.js';
 import { renderReport } from '../reports/html/render.js';
 import { readResult } from '../reports/run-files.js';
 import { comparisonMarkdown } from '../reports/markdown-comparison.js';
-import type { Result } from '../reports/schema.js';
-import { timeStamp, writeRun } from '../reports/write-run.js';
+import type { Result } from '../results/schema.js';
+import { timeStamp } from '../reports/write-run.js';
 import { VARIANTS } from '../server/config.js';
 import { runsExitCode } from './run.js';
 import { interleave } from './interleave.js';
-import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+import { runOnce } from './run-once.js';
+import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,…] [--repeat N] [--out DIR] | chatbench compare RESULT.json|RUN_DIR … [--out DIR]';
@@ -65,13 +64,7 @@ export async function compare(args: string[]): Promise<number> {
   const plan = interleave(variants, repeat);
   for (const [i, { item: variant, round }] of plan.entries()) {
     console.error(`── run ${i + 1}/${plan.length}: ${variant}${repeat > 1 ? ` (round ${round + 1}/${repeat})` : ''}`);
-    const { progress, done } = stderrProgress();
-    const result = await runScenario({ scenario, scenarioFile: file, variant, ...(values.secret ? { secret: values.secret } : {}), log: (line) => console.error(line), progress });
-    done();
-    writeRun(result, join(out, repeat > 1 ? `${variant}-${round + 1}` : variant));
-    console.error(summaryLine(result));
-    const warning = saturationWarning(result);
-    if (warning) console.error(warning);
+    const { result } = await runOnce({ scenario, scenarioFile: file, variant, out: join(out, repeat > 1 ? `${variant}-${round + 1}` : variant), summaryOnStderr: true, ...(values.secret ? { secret: values.secret } : {}) });
     byVariant.get(variant)!.push(result);
   }
 

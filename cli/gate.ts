@@ -9,15 +9,14 @@ import { decide } from '../ci/decide.js';
 import { DEFAULT_METRICS, parseMetricSpec } from '../ci/metric-spec.js';
 import { roundsNeeded } from '../ci/stats.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
-import { runScenario } from '../loadgen/run.js';
 import { serverEntry, type ServerBuild } from '../loadgen/server-process.js';
-import { saturationWarning, summaryLine } from '../loadgen/summary.js';
 import { loadAssets } from '../reports/html/assets.js';
 import { renderReport } from '../reports/html/render.js';
-import type { Result } from '../reports/schema.js';
-import { timeStamp, writeRun } from '../reports/write-run.js';
+import type { Result } from '../results/schema.js';
+import { timeStamp } from '../reports/write-run.js';
 import { interleave } from './interleave.js';
-import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+import { runOnce } from './run-once.js';
+import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';
 import { asUsage, UsageError } from './usage-error.js';
 
 export const GATE_REGRESSION_EXIT = 98;
@@ -80,22 +79,16 @@ export async function gate(args: string[]): Promise<number> {
   const order = interleave(SIDES, rounds); // ABBA: the side that runs first alternates
   for (const [i, { item: s, round }] of order.entries()) {
     console.error(`── run ${i + 1}/${order.length}: ${s}, round ${round + 1}/${rounds}`);
-    const { progress, done } = stderrProgress();
-    const result = await runScenario({
+    const { result } = await runOnce({
       scenario,
       scenarioFile: file,
       variant: how[s].variant,
       server: how[s].build,
+      label: s,
+      out: join(out, `${s}-${round + 1}`),
+      summaryOnStderr: true,
       ...(values.secret ? { secret: values.secret } : {}),
-      log: (line) => console.error(line),
-      progress,
     });
-    done();
-    result.label = s;
-    writeRun(result, join(out, `${s}-${round + 1}`));
-    console.error(summaryLine(result));
-    const warning = saturationWarning(result);
-    if (warning) console.error(warning);
     runs[s].push(result);
   }
 

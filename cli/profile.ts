@@ -6,10 +6,10 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runScenario } from '../loadgen/run.js';
 import { summaryLine } from '../loadgen/summary.js';
-import { timeStamp, writeRun } from '../reports/write-run.js';
-import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+import { timeStamp } from '../reports/write-run.js';
+import { runOnce } from './run-once.js';
+import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
 export const PROFILE_TOOLS = ['flame', 'doctor', 'heapprofiler', 'bubbleprof'] as const;
@@ -31,20 +31,16 @@ export async function profile(args: string[]): Promise<number> {
   mkdirSync(out, { recursive: true });
   const clinic = createRequire(import.meta.url).resolve('clinic/bin.js');
 
-  const { progress, done } = stderrProgress();
-  const result = await runScenario({
+  const { result, paths } = await runOnce({
     scenario,
     scenarioFile: file,
     variant,
     // Clinic asks about telemetry unless NO_INSIGHT is set; its profiler writes logs to its cwd
     server: { wrapper: { argv: [process.execPath, clinic, tool, '--open=false', '--dest', out, '--'], env: { NO_INSIGHT: '1' }, cwd: out } },
+    label: `profiled (clinic ${tool})`,
+    out,
     ...(values.secret ? { secret: values.secret } : {}),
-    log: (line) => console.error(line),
-    progress,
   });
-  done();
-  result.label = `profiled (clinic ${tool})`;
-  const paths = writeRun(result, out);
   const html = readdirSync(out).filter((f) => f.endsWith(`.clinic-${tool}.html`));
   if (html.length === 0) throw new Error(`clinic ${tool} wrote no HTML report into ${out}; its output is above`);
   console.log(summaryLine(result));

@@ -2,6 +2,7 @@
 // onto the scenario's own executor: one execution path) and live progress on stderr.
 import { loadScenario } from '../loadgen/scenario/parse.js';
 import type { Scenario } from '../loadgen/scenario/schema.js';
+import { rateOverride } from '../loadgen/executors/registry.js';
 import type { SecondAggregate } from '../loadgen/coordinator.js';
 import { progressLine } from '../loadgen/summary.js';
 
@@ -24,10 +25,8 @@ export function scenarioWithShortcuts(file: string, v: ScenarioShortcuts): Scena
   if (v.clients !== undefined) overrides.clients = Number(v.clients);
   if (v.duration !== undefined) overrides.duration = /^\d+(\.\d+)?$/.test(v.duration) ? Number(v.duration) : v.duration;
   if (v.rate !== undefined) {
-    // --rate is the executor's overall rate for the arrival-rate model, else each sender's rate
-    const executor = loadScenario(file).executor;
-    if (executor.type === 'constant-arrival-rate') overrides.executor = { type: executor.type, rate: Number(v.rate) };
-    else overrides.messageRate = Number(v.rate);
+    // --rate means what the scenario's executor says (an overall rate, or each sender's)
+    Object.assign(overrides, rateOverride(loadScenario(file).executor, Number(v.rate)));
   }
   return loadScenario(file, overrides);
 }

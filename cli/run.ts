@@ -1,11 +1,10 @@
 // `chatbench run SCENARIO.yaml`: run, print the summary, write result.json and report.html.
 import { parseArgs } from 'node:util';
-import { runScenario } from '../loadgen/run.js';
-import { saturationWarning, summaryLine } from '../loadgen/summary.js';
-import { writeRun } from '../reports/write-run.js';
-import { SCENARIO_OPTIONS, scenarioWithShortcuts, stderrProgress } from './run-options.js';
+import { summaryLine } from '../loadgen/summary.js';
+import { runOnce } from './run-once.js';
+import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';
 import { UsageError } from './usage-error.js';
-import type { Result } from '../reports/schema.js';
+import type { Result } from '../results/schema.js';
 
 export const THRESHOLD_FAILED_EXIT = 99;
 /** A sanity check failed: the run measured nothing trustworthy (docs/loadgen.md, "Sanity checks"). */
@@ -32,21 +31,15 @@ export async function run(args: string[]): Promise<number> {
   const file = positionals[0];
   if (!file) throw new UsageError('usage: chatbench run SCENARIO.yaml [--variant NAME | --target ws://HOST:PORT] [--out DIR] [--json]');
   const scenario = scenarioWithShortcuts(file, values);
-  const { progress, done } = stderrProgress();
-  const result = await runScenario({
+  const { result, paths } = await runOnce({
     scenario,
     scenarioFile: file,
+    out: values.out,
     ...(values.variant ? { variant: values.variant } : {}),
     ...(values.target ? { target: values.target } : {}),
     ...(values.secret ? { secret: values.secret } : {}),
     ...(values['token-key'] ? { tokenKey: values['token-key'] } : {}),
-    log: (line) => console.error(line),
-    progress,
   });
-  done();
-  const paths = writeRun(result, values.out);
-  const warning = saturationWarning(result);
-  if (warning) console.error(warning);
   if (values.json) console.log(JSON.stringify(result));
   else {
     console.log(summaryLine(result));

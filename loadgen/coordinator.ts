@@ -2,7 +2,7 @@
 // second, histograms merged from their encodings, totals summed. Owns no clients itself.
 import { fork, type ChildProcess } from 'node:child_process';
 import { monoUs } from './clock.js';
-import { dist } from './paths.js';
+import { dist } from '../lib/paths.js';
 import type { FinalCounts, FromWorker, ToWorker, WorkerPlan } from './worker/messages.js';
 
 export interface SecondAggregate {

@@ -1,17 +1,18 @@
-// Turns what the generators and the server probe saw into a result (reports/schema.ts).
+// Turns what the generators and the server probe saw into a result (results/schema.ts).
 import { cpus, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import type { Result, SeriesRow } from '../reports/schema.js';
-import { SCHEMA_VERSION } from '../reports/schema.js';
+import type { Result, SeriesRow } from '../results/schema.js';
+import { SCHEMA_VERSION } from '../results/schema.js';
 import type { GeneratorOutcome } from './coordinator.js';
-import { mergeEncoded, summarize } from './histogram.js';
+import { mergeEncoded, summarize } from '../results/histogram.js';
 import type { ServerSample } from './probe/server-probe.js';
 import type { Scenario } from './scenario/schema.js';
 import { slope } from './stats.js';
+import { median } from '../lib/median.js';
 import type { Executor } from './executors/executor.js';
-import { evaluateThresholds } from './thresholds.js';
-import { sanityChecks } from './sanity.js';
-import { packageRoot } from './paths.js';
+import { evaluateThresholds } from '../results/thresholds.js';
+import { sanityChecks } from '../results/sanity.js';
+import { packageRoot } from '../lib/paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -190,7 +191,6 @@ function idleHold(known: ServerSample[], t0Us: number, exec: Executor): Result['
   const hold = known.filter((s) => s.atUs >= holdStart && s.atUs <= holdEnd && s.connections !== null && s.heapBytes !== null);
   const tail = hold.slice(-Math.max(1, Math.min(5, Math.ceil(hold.length / 2))));
   if (!base || base.heapBytes === null || tail.length === 0) return null;
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   const conns = median(tail.map((s) => s.connections!));
   if (conns < MIN_CONNECTIONS_FOR_MEMORY) return null;
   return {

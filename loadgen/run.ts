@@ -8,7 +8,7 @@ import { sampleServers, type ServerEndpoint, type ServerSample } from './probe/s
 import { startEmbeddedServer, type EmbeddedServer, type ServerBuild } from './server-process.js';
 import type { Scenario } from './scenario/schema.js';
 import type { Target, WorkerPlan } from './worker/messages.js';
-import type { Result } from '../reports/schema.js';
+import type { Result } from '../results/schema.js';
 import { DEV_SECRET } from '../protocol/token.js';
 import { freshKeys, readPrivateJwk } from './auth-keys.js';
 

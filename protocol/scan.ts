@@ -27,34 +27,39 @@ export function find(buf: Buffer, key: Buffer, start: number, end: number): numb
   return at < 0 || at + key.length > end ? -1 : at + key.length;
 }
 
-/** The unsigned integer at `at` (digits until a non-digit), or -1 — also when it is not a safe
- * integer (a server's seq of 2^64 is untrusted input, not a number to compute with). Sets lastEnd
- * to the byte after it. */
-export let lastEnd = 0;
-export function readUint(buf: Buffer, at: number, end: number): number {
-  let n = 0;
-  let i = at;
-  for (; i < end; i++) {
-    const c = buf[i]! - 48;
-    if (c < 0 || c > 9) break;
-    n = n * 10 + c;
+/** Reads numbers out of frame bytes. Each read also says where the number ended (`after`), so
+ * the next field can be looked for from there: one reader per process, state in plain sight. */
+export class NumberScanner {
+  /** The byte after the last number read. */
+  after = 0;
+
+  /** The unsigned integer at `at` (digits until a non-digit), or -1 — also when it is not a safe
+   * integer (a server's seq of 2^64 is untrusted input, not a number to compute with). */
+  readUint(buf: Buffer, at: number, end: number): number {
+    let n = 0;
+    let i = at;
+    for (; i < end; i++) {
+      const c = buf[i]! - 48;
+      if (c < 0 || c > 9) break;
+      n = n * 10 + c;
+    }
+    this.after = i;
+    return i === at || n > Number.MAX_SAFE_INTEGER ? -1 : n;
   }
-  lastEnd = i;
-  return i === at || n > Number.MAX_SAFE_INTEGER ? -1 : n;
-}
 
-/** The `seq` number, or -1 when it is absent, not an integer (5.5, "5", -5) or not safe. */
-export function seqOf(buf: Buffer, start: number, end: number): number {
-  const at = find(buf, SEQ_KEY, start, end);
-  if (at < 0) return -1;
-  const n = readUint(buf, at, end);
-  const next = buf[lastEnd];
-  return lastEnd < end && (next === 0x2c || next === 0x7d) ? n : -1; // followed by , or }
-}
+  /** The `seq` number, or -1 when it is absent, not an integer (5.5, "5", -5) or not safe. */
+  seqOf(buf: Buffer, start: number, end: number): number {
+    const at = find(buf, SEQ_KEY, start, end);
+    if (at < 0) return -1;
+    const n = this.readUint(buf, at, end);
+    const next = buf[this.after];
+    return this.after < end && (next === 0x2c || next === 0x7d) ? n : -1; // followed by , or }
+  }
 
-export function idOf(buf: Buffer, start: number, end: number): number {
-  const at = find(buf, ID_KEY, start, end);
-  return at < 0 ? -1 : readUint(buf, at, end);
+  idOf(buf: Buffer, start: number, end: number): number {
+    const at = find(buf, ID_KEY, start, end);
+    return at < 0 ? -1 : this.readUint(buf, at, end);
+  }
 }
 
 /** Position of the first digit of a `"ts":"…"` string value, or -1. */

@@ -3,8 +3,8 @@
 // reference group (the first). One place for the Markdown table and the HTML report.
 import { median } from '../lib/median.js';
 import { runName } from './html/chart-data.js';
-import { valueAt, type Figure } from './figures.js';
-import type { Result } from './schema.js';
+import { figureValue, type Figure } from '../results/figures.js';
+import type { Result } from '../results/schema.js';
 
 export interface RunGroup {
   label: string;
@@ -36,5 +36,5 @@ export function groupFigure(g: RunGroup, f: Figure, reference?: RunGroup): Group
 }
 
 export function valuesOf(g: RunGroup, f: Figure): number[] {
-  return g.results.map((r) => valueAt(r, f.metric)).filter((v): v is number => v !== null);
+  return g.results.map((r) => figureValue(r, f)).filter((v): v is number => v !== null);
 }

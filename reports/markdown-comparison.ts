@@ -1,7 +1,7 @@
 // A Markdown table of runs side by side (for terminals, PR comments and summary.md): one column
 // per group of runs (a variant, or a build), the median of each figure over the group's runs, its
 // range when there are several, and its ratio to the first group. A pure function of results.
-import { FIGURES, type Figure } from './figures.js';
+import { TABLE_FIGURES, type Figure } from '../results/figures.js';
 import { groupFigure, valuesOf, type RunGroup } from './groups.js';
 
 export type { RunGroup } from './groups.js';
@@ -24,7 +24,7 @@ function cell(f: Figure, g: RunGroup, reference: RunGroup): string {
 export function comparisonMarkdown(groups: RunGroup[]): string {
   const head = `| figure | ${groups.map((g) => `${g.label} (${g.results.length} run${g.results.length === 1 ? '' : 's'})`).join(' | ')} |`;
   const rule = `|---|${groups.map(() => '---:').join('|')}|`;
-  const rows = FIGURES.filter((f) => groups.some((g) => valuesOf(g, f).length > 0)).map((f) => `| ${f.label} | ${groups.map((g) => cell(f, g, groups[0]!)).join(' | ')} |`);
+  const rows = TABLE_FIGURES.filter((f) => groups.some((g) => valuesOf(g, f).length > 0)).map((f) => `| ${f.label} | ${groups.map((g) => cell(f, g, groups[0]!)).join(' | ')} |`);
   const lines = [head, rule, ...rows, ''];
   lines.push(`Median over each column's runs, (min–max) when they differ; · N× is the ratio to ${groups[0]!.label}.`);
   const flagged = groups.flatMap((g) => g.results.filter((r) => r.generator.saturated).map((r) => `${g.label} @ ${r.startedAt}`));

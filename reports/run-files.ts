@@ -2,7 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { IndexEntry } from './html/index-page.js';
-import { parseResult, type Result } from './schema.js';
+import { parseResult, type Result } from '../results/schema.js';
 
 export function readResult(file: string): Result {
   let raw: unknown;

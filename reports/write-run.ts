@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadAssets } from './html/assets.js';
 import { renderReport } from './html/render.js';
-import type { Result } from './schema.js';
+import type { Result } from '../results/schema.js';
 
 /** A UTC time for directory names: 20261127T181500Z. */
 export function timeStamp(iso = new Date().toISOString()): string {

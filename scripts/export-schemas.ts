@@ -1,13 +1,13 @@
-// Writes the JSON Schemas of the two file contracts: reports/result.schema.json and
+// Writes the JSON Schemas of the two file contracts: results/result.schema.json and
 // scenarios/scenario.schema.json. A test fails when the committed files are stale.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { packageRoot } from '../loadgen/paths.js';
+import { packageRoot } from '../lib/paths.js';
 import { scenarioJsonSchema } from '../loadgen/scenario/json-schema.js';
-import { resultJsonSchema } from '../reports/schema.js';
+import { resultJsonSchema } from '../results/schema.js';
 
 export const SCHEMA_FILES = {
-  'reports/result.schema.json': resultJsonSchema,
+  'results/result.schema.json': resultJsonSchema,
   'scenarios/scenario.schema.json': scenarioJsonSchema,
 } as const;
 

@@ -1,8 +1,9 @@
 // Server options: one definition, shared by every variant and by `chatbench serve`.
 import { DEV_SECRET } from '../protocol/token.js';
 
-export const VARIANTS = ['coroutine', 'callback', 'workers'] as const;
-export type VariantName = (typeof VARIANTS)[number];
+import type { VariantName } from '../lib/variants.js';
+
+export { VARIANTS, type VariantName } from '../lib/variants.js';
 
 export interface ServerConfig {
   variant: VariantName;

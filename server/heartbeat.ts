@@ -14,10 +14,6 @@ export class Heartbeat {
     this.timer.unref();
   }
 
-  pong(s: { awaitingPong: boolean }): void {
-    s.awaitingPong = false;
-  }
-
   private sweep(): void {
     const now = performance.now();
     const { pingIntervalMs, pingTimeoutMs } = this.core.config;

@@ -9,6 +9,7 @@ import { CloseCode } from '../protocol/errors.js';
 import type { TokenClaims } from '../protocol/token.js';
 import { createTokenVerifier, loadJwks } from './auth/token-verifier.js';
 import { hs256Secret, type ServerConfig } from './config.js';
+import type { RunningServer } from './running-server.js';
 import type { ConnectionHandler } from './connection.js';
 import { ChatCore, type Publisher } from './core/chat-core.js';
 import type { IpCounter } from './core/ip-counter.js';
@@ -137,4 +138,10 @@ function ignore(): void {}
 
 function refuse(socket: Socket, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** A single-threaded variant: one host on this event loop with the variant's connection handler. */
+export async function startOnHost(config: ServerConfig, handler: ConnectionHandler): Promise<RunningServer> {
+  const host = await startHost(config, handler);
+  return { variant: config.variant, host: config.host, port: host.port, close: host.close };
 }

@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { interleave } from '../cli/interleave.js';
-import { dist } from '../loadgen/paths.js';
+import { dist } from '../lib/paths.js';
 import { median } from '../lib/median.js';
 import { comparisonMarkdown } from '../reports/markdown-comparison.js';
-import { parseResult, type Result } from '../reports/schema.js';
+import { parseResult, type Result } from '../results/schema.js';
 import { tinyScenario } from './helpers/tiny-scenario.js';
 
 const exec = promisify(execFile);

@@ -5,7 +5,7 @@ import { decide } from '../ci/decide.js';
 import { parseMetricSpec } from '../ci/metric-spec.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
 import { changeInterval, pGreater, roundsNeeded, seededRandom, smallestP } from '../ci/stats.js';
-import type { Result } from '../reports/schema.js';
+import type { Result } from '../results/schema.js';
 
 /** Standard normal from a seeded uniform source (Box-Muller). */
 function normal(random: () => number): number {

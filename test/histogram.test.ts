@@ -1,7 +1,7 @@
 // Histograms recorded in several processes travel encoded and are merged: the merge must equal
 // recording everything in one histogram.
 import { describe, expect, it } from 'vitest';
-import { createHistogram, decode, encode, mergeEncoded, record, summarize } from '../loadgen/histogram.js';
+import { createHistogram, decode, encode, mergeEncoded, record, summarize } from '../results/histogram.js';
 import { Recorder } from '../loadgen/recorder.js';
 
 describe('histogram merge', () => {

@@ -4,7 +4,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runScenario } from '../loadgen/run.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
-import type { Result } from '../reports/schema.js';
+import type { Result } from '../results/schema.js';
 import { HostileServer, type Hostility } from './helpers/hostile-server.js';
 
 const SCENARIO = `name: hostile

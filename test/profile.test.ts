@@ -4,8 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dist } from '../loadgen/paths.js';
-import { parseResult } from '../reports/schema.js';
+import { dist } from '../lib/paths.js';
+import { parseResult } from '../results/schema.js';
 import { tinyScenario } from './helpers/tiny-scenario.js';
 
 const exec = promisify(execFile);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, ProtocolError } from '../protocol/errors.js';
 import { encodeAck, encodeMsg, encodeSay, encodeSayRaw, parseClientFrame, MAX_FRAME_DEPTH, nestedDeeper } from '../protocol/frames.js';
-import { idOf, isAck, isMsg, lastEnd, readUint, seqOf, tsAt } from '../protocol/scan.js';
+import { isAck, isMsg, NumberScanner, tsAt } from '../protocol/scan.js';
 
 function codeOf(text: string): string {
   try {
@@ -76,17 +76,19 @@ describe('server frame encoding and scanning', () => {
     const end = start + Buffer.byteLength(msg);
     expect(isMsg(buf, start, end)).toBe(true);
     expect(isAck(buf, start, end)).toBe(false);
-    expect(seqOf(buf, start, end)).toBe(345);
-    const ts = tsAt(buf, lastEnd, end);
-    expect(readUint(buf, ts, end)).toBe(1000);
-    expect(readUint(buf, lastEnd + 1, end)).toBe(1001);
+    const scan = new NumberScanner();
+    expect(scan.seqOf(buf, start, end)).toBe(345);
+    const ts = tsAt(buf, scan.after, end);
+    expect(scan.readUint(buf, ts, end)).toBe(1000);
+    expect(scan.readUint(buf, scan.after + 1, end)).toBe(1001);
   });
 
   it('scans ack id and seq', () => {
     const buf = Buffer.from(encodeAck(77, 'r1', 5));
     expect(isAck(buf, 0, buf.length)).toBe(true);
-    expect(idOf(buf, 0, buf.length)).toBe(77);
-    expect(seqOf(buf, lastEnd, buf.length)).toBe(5);
+    const scan = new NumberScanner();
+    expect(scan.idOf(buf, 0, buf.length)).toBe(77);
+    expect(scan.seqOf(buf, scan.after, buf.length)).toBe(5);
   });
 });
 

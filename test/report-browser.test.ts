@@ -12,7 +12,7 @@ import { renderIndex, verdictOf } from '../reports/html/index-page.js';
 import { renderReport } from '../reports/html/render.js';
 import { findRuns } from '../reports/run-files.js';
 import { serveReports } from '../reports/serve.js';
-import type { Result } from '../reports/schema.js';
+import type { Result } from '../results/schema.js';
 import { writeRun } from '../reports/write-run.js';
 
 const ARTIFACTS = resolve('test-artifacts');

@@ -7,8 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { dist } from '../loadgen/paths.js';
-import { parseResult } from '../reports/schema.js';
+import { dist } from '../lib/paths.js';
+import { parseResult } from '../results/schema.js';
 import { SECRET, startTestServer } from './helpers/server.js';
 
 const exec = promisify(execFile);
@@ -35,7 +35,7 @@ describe('chatbench run', () => {
     expect(stdout).toContain(`report: ${join(dir, 'out', 'report.html')}`);
 
     const raw = JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8')) as unknown;
-    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync('reports/result.schema.json', 'utf8')) as object);
+    const validate = new Ajv2020({ strict: false }).compile(JSON.parse(readFileSync('results/result.schema.json', 'utf8')) as object);
     expect(validate(raw), JSON.stringify(validate.errors)).toBe(true);
     const r = parseResult(raw, 'result.json');
     expect(r.connections).toMatchObject({ target: 60, peak: 60, failed: 0 });

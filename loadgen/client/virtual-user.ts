@@ -4,15 +4,16 @@
 // and reordered deliveries apart from its room's sequence numbers. Each stay in the room (from
 // joined to leaving) is a window; what was expected in closed windows is kept.
 import { encodeJoin, encodeSayRaw } from '../../protocol/frames.js';
-import { idOf, isAck, isMsg, lastEnd, readUint, seqOf, tsAt } from '../../protocol/scan.js';
+import { isAck, isMsg, NumberScanner, tsAt } from '../../protocol/scan.js';
 import { monoUs } from '../clock.js';
-import { record } from '../histogram.js';
+import { record } from '../../results/histogram.js';
 import type { Scheduled } from '../send-schedule.js';
 import { WsConnection, WsState } from './ws-connection.js';
 import { ClientError } from './client-errors.js';
 import { Gaps } from './gaps.js';
 import type { GeneratorContext } from './context.js';
 
+const scan = new NumberScanner(); // one per process: frames are read one at a time
 const ACK_RING = 64; // in-flight messages whose send time a sender remembers (ids modulo 64)
 
 export const Behaviour = { Chatty: 0, Lurker: 1, SlowConsumer: 2, Reconnector: 3 } as const;
@@ -155,20 +156,20 @@ export class VirtualUser extends WsConnection implements Scheduled {
 
   private onMsg(buf: Buffer, start: number, end: number): void {
     const now = monoUs(); // one clock read per delivery
-    const seq = seqOf(buf, start, end);
+    const seq = scan.seqOf(buf, start, end);
     if (seq < 0) return this.ctx.rec.error(ClientError.BAD_SEQ);
-    const ts = tsAt(buf, lastEnd, end);
+    const ts = tsAt(buf, scan.after, end);
     if (!this.track(seq, false, now)) return;
-    const intended = ts < 0 ? -1 : readUint(buf, ts, end);
-    const actual = ts < 0 ? -1 : readUint(buf, lastEnd + 1, end);
+    const intended = ts < 0 ? -1 : scan.readUint(buf, ts, end);
+    const actual = ts < 0 ? -1 : scan.readUint(buf, scan.after + 1, end);
     if (intended > 0 && actual > 0) this.ctx.rec.delivery(now, intended, actual);
     else this.ctx.rec.error(ClientError.BAD_TS);
   }
 
   private onAck(buf: Buffer, start: number, end: number): void {
     const now = monoUs();
-    const id = idOf(buf, start, end);
-    const seq = seqOf(buf, id < 0 ? start : lastEnd, end);
+    const id = scan.idOf(buf, start, end);
+    const seq = scan.seqOf(buf, id < 0 ? start : scan.after, end);
     if (seq < 0) return this.ctx.rec.error(ClientError.BAD_ACK); // not an answer we can account for
     this.ctx.rec.acked++;
     if (this.unanswered > 0) this.unanswered--;

@@ -1,10 +1,15 @@
 // constant-arrival-rate (open model): N clients connect over the ramp-up; the senders among them
 // together send `rate` messages/s, each on its own fixed schedule, whatever the server answers.
-import { everyMs, rampThenHold, type Executor } from './executor.js';
+import { z } from 'zod';
+import { everyMs, rampThenHold, defineExecutor } from './executor.js';
 
-export function constantArrivalRate(o: { clients: number; rampUpMs: number; durationMs: number; rate: number }): Executor {
-  return {
-    ...rampThenHold('constant-arrival-rate', o),
-    nextSendMs: (from, senders, _rate, amount) => everyMs((1000 * senders) / o.rate, from, amount),
-  };
-}
+export const constantArrivalRate = defineExecutor({
+  type: 'constant-arrival-rate',
+  schema: z.object({ type: z.literal('constant-arrival-rate'), rate: z.number().positive().describe('messages per second, all senders together') }).strict(),
+  requires: ['clients', 'duration'],
+  create: (spec, s) => ({
+    ...rampThenHold('constant-arrival-rate', { clients: s.clients!, rampUpMs: s.rampUp, durationMs: s.duration! }),
+    nextSendMs: (from, senders, _rate, amount) => everyMs((1000 * senders) / spec.rate, from, amount),
+  }),
+  withRate: (_spec, rate) => ({ executor: { type: 'constant-arrival-rate', rate } }),
+});

@@ -1,6 +1,9 @@
 // The load models, k6-style: each executor turns its settings into timing — when each client
 // connects and leaves, and how often a sender sends at a moment — as pure functions of time, so
-// every generator process computes the same plan and tests can check the math.
+// every generator process computes the same plan and tests can check the math. Each executor is
+// one module exporting an ExecutorDefinition (its `executor:` schema, its rules across scenario
+// fields, its constructor), listed once in registry.ts.
+import type { z } from 'zod';
 
 export interface Stage {
   durationMs: number;
@@ -23,6 +26,29 @@ export interface Executor {
    * share of the rate has accrued. `senders` is how many senders the run has, `rate` the per-sender
    * rate of its behaviour (messages/s). Infinity: never again in this run. */
   nextSendMs(fromMs: number, senders: number, rate: number, amount: number): number;
+}
+
+/** The scenario fields an executor reads besides its own `executor:` block. */
+export interface ScenarioTiming {
+  clients?: number | undefined;
+  rampUp: number;
+  duration?: number | undefined;
+}
+
+export interface ExecutorDefinition<S extends z.ZodType = z.ZodType> {
+  type: string;
+  /** Its `executor:` block, with `type` as a literal. */
+  schema: S;
+  /** Which scenario fields it needs: each missing one is reported with the others. */
+  requires: readonly ('clients' | 'duration')[];
+  create(spec: z.output<S>, s: ScenarioTiming): Executor;
+  /** The scenario change `--rate R` makes for this executor (default: each sender's messageRate). */
+  withRate?(spec: z.output<S>, rate: number): Record<string, unknown>;
+}
+
+/** An executor module's definition, typed from its schema (`spec` is its parsed block). */
+export function defineExecutor<S extends z.ZodType>(d: ExecutorDefinition<S>): ExecutorDefinition<S> {
+  return d;
 }
 
 /** Everything but the send pacing of an executor whose clients connect evenly over a ramp-up and

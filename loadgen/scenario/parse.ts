@@ -2,7 +2,7 @@
 // field path and what was expected.
 import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
-import { unknownThresholdMetric, THRESHOLD_METRICS } from '../thresholds.js';
+import { unknownThresholdMetric, THRESHOLD_METRICS } from '../../results/thresholds.js';
 import { crossFieldProblems, ScenarioSchema, type Scenario } from './schema.js';
 
 export class ScenarioError extends Error {

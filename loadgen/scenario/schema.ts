@@ -1,33 +1,12 @@
 // The scenario file format, defined once: zod validates it and exports the JSON Schema that
 // editors use (scenarios/scenario.schema.json).
 import { z } from 'zod';
-import { parseDuration } from '../../lib/duration.js';
+import { ExecutorSchema, executorProblems } from '../executors/registry.js';
+import { duration } from './fields.js';
+import { VARIANTS } from '../../lib/variants.js';
+import { THRESHOLD_PATTERN } from '../../results/thresholds.js';
 
-const DURATION_EXPECTED = 'expected a duration like "500ms", "20s", "2m" or a number of seconds';
-const duration = z
-  .union([z.number().nonnegative(), z.string()], { error: (iss) => (iss.input === undefined ? `required: ${DURATION_EXPECTED}` : DURATION_EXPECTED) })
-  .refine((v) => parseDuration(v) !== undefined, { message: DURATION_EXPECTED })
-  .transform((v) => parseDuration(v)!);
-
-export const THRESHOLD_PATTERN = /^\s*([a-z][a-zA-Z0-9_.]*)\s*(<=|>=|==|!=|<|>)\s*(-?\d+(?:\.\d+)?)\s*$/;
-
-const stage = z.object({ duration, target: z.number().nonnegative() }).strict().transform((s) => ({ durationMs: s.duration, target: s.target }));
-const stages = z.array(stage).min(1, 'expected at least one stage');
-
-const ExecutorSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('constant-vus') }).strict(),
-  z.object({ type: z.literal('ramping-vus'), stages: stages.describe('connected clients over time (from 0)') }).strict(),
-  z.object({ type: z.literal('constant-arrival-rate'), rate: z.number().positive().describe('messages per second, all senders together') }).strict(),
-  z
-    .object({
-      type: z.literal('ramping-arrival-rate'),
-      startRate: z.number().nonnegative().default(0),
-      stages: stages.describe('overall messages per second over time, after the ramp-up'),
-    })
-    .strict(),
-  z.object({ type: z.literal('churn'), connectRate: z.number().positive().describe('new clients per second'), lifetime: duration.describe('how long each client stays') }).strict(),
-]);
-export type ExecutorSpec = z.output<typeof ExecutorSchema>;
+export type { ExecutorSpec } from '../executors/registry.js';
 
 const weight = z.number().nonnegative();
 const BehavioursSchema = z
@@ -65,7 +44,7 @@ const RoomsSchema = z.union(
 export type RoomsSpec = z.output<typeof RoomsSchema>;
 
 const share = z.number().min(0).max(1);
-/** Limits of the always-on sanity checks (loadgen/sanity.ts); docs/loadgen.md explains each. */
+/** Limits of the always-on sanity checks (results/sanity.ts); docs/loadgen.md explains each. */
 export const SanitySchema = z
   .object({
     maxConnectFailedShare: share.default(0.01).describe('connections that failed, as a share of the clients planned'),
@@ -81,7 +60,7 @@ export const ScenarioSchema = z
   .object({
     name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'expected a name of letters, digits, "_", "." or "-"'),
     description: z.string().optional(),
-    variant: z.enum(['coroutine', 'callback', 'workers']).default('coroutine'),
+    variant: z.enum(VARIANTS).default('coroutine'),
     executor: ExecutorSchema.default({ type: 'constant-vus' }),
     clients: z.number().int().min(1).max(200_000).optional().describe('required by every executor but ramping-vus and churn'),
     rampUp: duration.default(0),
@@ -119,12 +98,7 @@ export const ScenarioSchema = z
 /** Rules across fields, checked on the raw input so they are reported together with every other
  * problem (zod skips refinements of an object that already has errors). */
 export function crossFieldProblems(raw: Record<string, unknown>): string[] {
-  const type = (raw.executor as { type?: unknown } | undefined)?.type ?? 'constant-vus';
-  const problems: string[] = [];
-  const needsClients = type !== 'ramping-vus' && type !== 'churn';
-  const needsDuration = type === 'constant-vus' || type === 'constant-arrival-rate' || type === 'churn';
-  if (needsClients && raw.clients === undefined) problems.push(`clients: expected a number of clients (required by executor ${String(type)})`);
-  if (needsDuration && raw.duration === undefined) problems.push(`duration: expected a duration (required by executor ${String(type)})`);
+  const problems = executorProblems(raw);
   if (raw.senders !== undefined && raw.behaviours !== undefined) problems.push('senders: expected either senders or behaviours, not both');
   return problems;
 }

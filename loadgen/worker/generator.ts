@@ -12,7 +12,7 @@ import { WsConnection, WsState, type ConnectTarget } from '../client/ws-connecti
 import { ClientError, ClientFailure } from '../client/client-errors.js';
 import type { Executor } from '../executors/executor.js';
 import { createExecutor } from '../executors/registry.js';
-import { encode } from '../histogram.js';
+import { encode } from '../../results/histogram.js';
 import { behaviourOf, countBehaviour, roomMapper } from '../population.js';
 import { Recorder } from '../recorder.js';
 import { behavioursOf, type BehavioursSpec } from '../scenario/schema.js';

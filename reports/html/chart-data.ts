@@ -1,5 +1,5 @@
 // Chart data derived from result files: pure functions, no I/O.
-import type { Result } from '../schema.js';
+import type { Result } from '../../results/schema.js';
 
 export const MAX_POINTS = 2000;
 

@@ -2,9 +2,9 @@
 // band), and the percentile curve of all its runs' histograms merged, with the band of the runs'
 // own curves. One run is a group whose band is a line. Pure functions of the results.
 import { median } from '../../lib/median.js';
-import { decode, mergeEncoded } from '../../loadgen/histogram.js';
+import { decode, mergeEncoded } from '../../results/histogram.js';
 import type { RunGroup } from '../groups.js';
-import type { Result, SeriesRow } from '../schema.js';
+import type { Result, SeriesRow } from '../../results/schema.js';
 import { downsample } from './chart-data.js';
 
 const MiB = 1048576;

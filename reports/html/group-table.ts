@@ -2,7 +2,7 @@
 // candidate) with the median over its runs, their range and the ratio to the reference group —
 // the figures and catalog of the Markdown table. Cells carry data-group, data-metric and
 // data-value (the median), so tests and people can check them against the result files.
-import { FIGURES, type Figure } from '../figures.js';
+import { TABLE_FIGURES, type Figure } from '../../results/figures.js';
 import { groupFigure, type RunGroup } from '../groups.js';
 import { escapeHtml } from './escape.js';
 
@@ -15,7 +15,7 @@ export function renderGroupTable(groups: RunGroup[]): string {
   const head = groups
     .map((g, i) => `<th data-group="${i}"><span class="swatch g${i}"></span>${escapeHtml(g.label)}<div class="unit">${g.results.length} run${g.results.length === 1 ? '' : 's'}${i === 0 && groups.length > 1 ? ' · reference' : ''}</div></th>`)
     .join('');
-  const rows = FIGURES.map((f) => {
+  const rows = TABLE_FIGURES.map((f) => {
     const cells = groups.map((g, i) => {
       const x = groupFigure(g, f, groups[0]);
       if (x.median === null) return `<td data-group="${i}" data-metric="${f.metric}" data-value=""><span class="nodata">no data</span></td>`;

@@ -1,7 +1,7 @@
 // Small charts for the headline figures: per group, its median (a dot) and the range of its runs
 // (a bar), side by side on one scale per figure, the reference group marked. Inline SVG drawn
 // here, so it needs no script and prints as it shows.
-import { FIGURES, type Figure } from '../figures.js';
+import { figure, type Figure } from '../../results/figures.js';
 import { groupFigure, type RunGroup } from '../groups.js';
 import { escapeHtml } from './escape.js';
 
@@ -28,6 +28,6 @@ function one(f: Figure, groups: RunGroup[]): string {
 }
 
 export function renderHeadlineCharts(groups: RunGroup[]): string {
-  const figures = HEADLINE_METRICS.map((m) => FIGURES.find((f) => f.metric === m)!);
+  const figures = HEADLINE_METRICS.map((m) => figure(m)!);
   return `<div class="headlines">${figures.map((f) => one(f, groups)).join('')}</div>`;
 }

@@ -1,6 +1,6 @@
 // The run index: one row per run (newest first), linking to each run's report. Pure function of
 // the results found; unreadable ones are listed with the reason rather than hidden.
-import type { Result } from '../schema.js';
+import type { Result } from '../../results/schema.js';
 import { escapeHtml } from './escape.js';
 import { REPORT_CSS } from './style.js';
 

@@ -1,6 +1,6 @@
 // The HTML report: a pure function of result files (and the uPlot assets it inlines). One file,
 // no network requests, readable in dark mode and on paper.
-import type { Result } from '../schema.js';
+import type { Result } from '../../results/schema.js';
 import type { ReportAssets } from './assets.js';
 import { groupRuns, type RunGroup } from '../groups.js';
 import { runLabel, runName } from './chart-data.js';

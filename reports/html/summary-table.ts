@@ -1,8 +1,8 @@
 // The summary table: one column per run, one row per figure. Each cell carries data-metric (a path
 // into result.json) and data-value (the value at that path), so tests — and people — can check
 // the page against the file.
-import type { Result } from '../schema.js';
-import { FIGURES, valueAt } from '../figures.js';
+import type { Result } from '../../results/schema.js';
+import { TABLE_FIGURES, figureValue } from '../../results/figures.js';
 import { escapeHtml } from './escape.js';
 
 function format(v: number): string {
@@ -11,10 +11,10 @@ function format(v: number): string {
 
 export function renderSummaryTable(results: Result[], labels: string[]): string {
   const head = labels.map((l) => `<th>${escapeHtml(l)}</th>`).join('');
-  const rows = FIGURES.map((row) => {
+  const rows = TABLE_FIGURES.map((row) => {
     const cells = results
       .map((r, i) => {
-        const v = valueAt(r, row.metric);
+        const v = figureValue(r, row);
         const shown = v === null ? '<span class="nodata">no data</span>' : `${format(row.show ? row.show(v) : v)}${row.unit ? ` <span class="unit">${row.unit}</span>` : ''}`;
         return `<td data-run="${i}" data-metric="${row.metric}" data-value="${v ?? ''}">${shown}</td>`;
       })

@@ -7,6 +7,11 @@ import type { ChatCore } from '../core/chat-core.js';
 import { SessionState, type Session } from '../core/session.js';
 import { bindSession, coreOf, sessionOf, type ConnectionContext } from '../connection.js';
 import { WsTransport } from '../ws-transport.js';
+import type { ServerConfig } from '../config.js';
+import { startOnHost } from '../host.js';
+import type { RunningServer } from '../running-server.js';
+
+export const start = (config: ServerConfig): Promise<RunningServer> => startOnHost(config, handleConnection);
 
 const kAuthTimer = Symbol('chatbench.authTimer');
 type WithTimer = Session & { [kAuthTimer]?: NodeJS.Timeout };

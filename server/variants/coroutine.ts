@@ -6,7 +6,12 @@ import { SessionState, type Session } from '../core/session.js';
 import type { ChatCore } from '../core/chat-core.js';
 import { bindSession, type ConnectionContext } from '../connection.js';
 import { WsTransport } from '../ws-transport.js';
+import type { ServerConfig } from '../config.js';
+import { startOnHost } from '../host.js';
+import type { RunningServer } from '../running-server.js';
 import { BINARY, FrameReader } from './frame-reader.js';
+
+export const start = (config: ServerConfig): Promise<RunningServer> => startOnHost(config, handleConnection);
 
 export function handleConnection(ctx: ConnectionContext): void {
   void run(ctx);

@@ -1,26 +1,11 @@
-// The variant registry: one entry per concurrency style, all behind the same start() contract.
-import type { ServerConfig, VariantName } from '../config.js';
-import { startHost } from '../host.js';
-import { handleConnection as callback } from './callback.js';
-import { handleConnection as coroutine } from './coroutine.js';
+// Starts the variant a config names: its module (lib/variants.ts) exports start(config).
+import { VARIANT_MODULES } from '../../lib/variants.js';
+import type { ServerConfig } from '../config.js';
+import type { RunningServer } from '../running-server.js';
 
-export interface RunningServer {
-  readonly variant: VariantName;
-  readonly host: string;
-  readonly port: number;
-  close(): Promise<void>;
-}
+export type { RunningServer } from '../running-server.js';
 
 export async function startServer(config: ServerConfig): Promise<RunningServer> {
-  switch (config.variant) {
-    case 'coroutine':
-    case 'callback': {
-      const host = await startHost(config, config.variant === 'coroutine' ? coroutine : callback);
-      return { variant: config.variant, host: config.host, port: host.port, close: host.close };
-    }
-    case 'workers': {
-      const { startWorkers } = await import('./workers/main.js');
-      return startWorkers(config);
-    }
-  }
+  const variant = (await import(`./${VARIANT_MODULES[config.variant]}`)) as { start(c: ServerConfig): Promise<RunningServer> };
+  return variant.start(config);
 }

@@ -2,7 +2,7 @@
 // With fdLimit it runs under `ulimit -n` (a shell sets the limit, then execs node).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { dist } from '../../loadgen/paths.js';
+import { dist } from '../../lib/paths.js';
 
 export const PROCESS_SECRET = 'process-secret';
 

@@ -8,8 +8,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SIDES } from '../../cli/gate.js';
 import { interleave } from '../../cli/interleave.js';
-import { dist } from '../../loadgen/paths.js';
-import { parseResult } from '../../reports/schema.js';
+import { dist } from '../../lib/paths.js';
+import { parseResult } from '../../results/schema.js';
 import { tinyScenario } from '../helpers/tiny-scenario.js';
 
 const exec = promisify(execFile);

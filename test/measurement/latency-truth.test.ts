@@ -4,10 +4,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dist } from '../../loadgen/paths.js';
+import { dist } from '../../lib/paths.js';
 import { runScenario } from '../../loadgen/run.js';
 import { parseScenario } from '../../loadgen/scenario/parse.js';
-import type { Result } from '../../reports/schema.js';
+import type { Result } from '../../results/schema.js';
 
 const quiet = () => {};
 

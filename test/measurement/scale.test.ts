@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { dist } from '../../loadgen/paths.js';
-import type { Result } from '../../reports/schema.js';
+import { dist } from '../../lib/paths.js';
+import type { Result } from '../../results/schema.js';
 
 const exec = promisify(execFile);
 

@@ -60,11 +60,6 @@ export class ThreadBus {
       this.ports[i]!.postMessage(batch);
     }
   }
-
-  close(): void {
-    this.flush();
-    for (const port of this.ports) port?.close();
-  }
 }
 
 /** The thread that numbers, stores and fans out a room: a stable hash of its name. */

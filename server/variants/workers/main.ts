@@ -6,14 +6,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { AggregatorRegistry } from 'prom-client';
-import { dist } from '../../../loadgen/paths.js';
+import { dist } from '../../../lib/paths.js';
 import type { ServerConfig } from '../../config.js';
 import { createProcessMetrics } from '../../metrics.js';
-import type { RunningServer } from '../index.js';
+import type { RunningServer } from '../../running-server.js';
 import type { FromThread, ThreadData, ToThread } from './messages.js';
 import { SharedCounts } from './shared-counts.js';
 
-export async function startWorkers(config: ServerConfig): Promise<RunningServer> {
+export async function start(config: ServerConfig): Promise<RunningServer> {
   const n = Math.max(1, config.threads);
   // threads share one database; an in-memory one would be per thread, so use a temporary file
   const tempDir = config.persist === 'sqlite' && config.db === ':memory:' ? mkdtempSync(join(tmpdir(), 'chatbench-workers-')) : undefined;

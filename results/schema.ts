@@ -1,6 +1,6 @@
 // The result file contract (result.json), defined once. Producers (loadgen) and consumers
 // (reports, ci) import only this. A change that breaks readers bumps SCHEMA_VERSION and is
-// described in docs/results.md. The JSON Schema export is reports/result.schema.json.
+// described in docs/results.md. The JSON Schema export is results/result.schema.json.
 import { z } from 'zod';
 
 export const SCHEMA_VERSION = 2;

@@ -1,8 +1,8 @@
 // The checks every run passes beside the user's thresholds, always on: a run that measured nothing
 // (no client connected, every send refused or unanswered, nothing delivered or timed) or that a
 // server fooled with protocol violations must never read as a pass. Limits: scenario `sanity:`.
-import type { Result } from '../reports/schema.js';
-import type { Scenario } from './scenario/schema.js';
+import type { Result } from './schema.js';
+import type { Scenario } from '../loadgen/scenario/schema.js';
 
 type Check = Result['checks'][number];
 
