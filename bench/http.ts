@@ -6,9 +6,9 @@ import autocannon from 'autocannon';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScenario } from '../loadgen/run.js';
+import { runScenario } from '../loadgen/coordinator/run.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
-import { startEmbeddedServer } from '../loadgen/server-process.js';
+import { startEmbeddedServer } from '../loadgen/coordinator/server-process.js';
 import { VARIANTS } from '../server/config.js';
 import { signToken } from '../protocol/token.js';
 

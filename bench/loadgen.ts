@@ -8,8 +8,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { dist } from '../lib/paths.js';
-import { runScenario } from '../loadgen/run.js';
-import { startEmbeddedServer } from '../loadgen/server-process.js';
+import { runScenario } from '../loadgen/coordinator/run.js';
+import { startEmbeddedServer } from '../loadgen/coordinator/server-process.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
 import type { Result } from '../results/schema.js';
 import { childrenRunning, costOf, spent, type Cost } from './proc-cost.js';

@@ -2,7 +2,7 @@
 // benchmark shows these beside its figures because, at one frame per socket read, a receiving
 // client's cost is mostly the kernel's read path, which no user-space parser can remove.
 import { readdirSync, readFileSync } from 'node:fs';
-import { procStat } from '../loadgen/probe/proc-sampler.js';
+import { procStat } from '../loadgen/coordinator/probe/proc-sampler.js';
 
 export interface Cost {
   userS: number;

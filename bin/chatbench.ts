@@ -3,7 +3,7 @@
 // turns errors into a clear message and a non-zero exit.
 import { UsageError } from '../cli/usage-error.js';
 import { ScenarioError } from '../loadgen/scenario/parse.js';
-import { TargetUnreachableError } from '../loadgen/run.js';
+import { TargetUnreachableError } from '../loadgen/coordinator/run.js';
 import { serverHelp } from '../server/cli-options.js';
 import { VARIANTS } from '../server/config.js';
 

@@ -9,7 +9,7 @@ import { decide } from '../ci/decide.js';
 import { DEFAULT_METRICS, parseMetricSpec } from '../ci/metric-spec.js';
 import { roundsNeeded } from '../ci/stats.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
-import { serverEntry, type ServerBuild } from '../loadgen/server-process.js';
+import { serverEntry, type ServerBuild } from '../loadgen/coordinator/server-process.js';
 import { loadAssets } from '../reports/html/assets.js';
 import { renderReport } from '../reports/html/render.js';
 import type { Result } from '../results/schema.js';

@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { summaryLine } from '../loadgen/summary.js';
+import { summaryLine } from '../loadgen/coordinator/summary.js';
 import { timeStamp } from '../reports/write-run.js';
 import { runOnce } from './run-once.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';

@@ -1,8 +1,8 @@
 // The one sequence every command that runs a scenario goes through: live progress, the run,
 // the files (result.json, report.html), then the generator's saturation warning. `run`,
 // `compare`, `gate` and `profile` differ only in what they do around it.
-import { runScenario, type RunOptions } from '../loadgen/run.js';
-import { saturationWarning, summaryLine } from '../loadgen/summary.js';
+import { runScenario, type RunOptions } from '../loadgen/coordinator/run.js';
+import { saturationWarning, summaryLine } from '../loadgen/coordinator/summary.js';
 import type { Result } from '../results/schema.js';
 import { writeRun } from '../reports/write-run.js';
 import { stderrProgress } from './run-options.js';

@@ -3,8 +3,8 @@
 import { loadScenario } from '../loadgen/scenario/parse.js';
 import type { Scenario } from '../loadgen/scenario/schema.js';
 import { rateOverride } from '../loadgen/executors/registry.js';
-import type { SecondAggregate } from '../loadgen/coordinator.js';
-import { progressLine } from '../loadgen/summary.js';
+import type { SecondAggregate } from '../loadgen/coordinator/generators.js';
+import { progressLine } from '../loadgen/coordinator/summary.js';
 
 export const SCENARIO_OPTIONS = {
   secret: { type: 'string' },

@@ -1,6 +1,6 @@
 // `chatbench run SCENARIO.yaml`: run, print the summary, write result.json and report.html.
 import { parseArgs } from 'node:util';
-import { summaryLine } from '../loadgen/summary.js';
+import { summaryLine } from '../loadgen/coordinator/summary.js';
 import { runOnce } from './run-once.js';
 import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';
 import { UsageError } from './usage-error.js';

@@ -2,10 +2,11 @@
 import { DEV_SECRET } from '../protocol/token.js';
 
 import type { VariantName } from '../lib/variants.js';
+import type { CoreConfig } from './core/core-config.js';
 
 export { VARIANTS, type VariantName } from '../lib/variants.js';
 
-export interface ServerConfig {
+export interface ServerConfig extends CoreConfig {
   variant: VariantName;
   host: string;
   port: number;
@@ -18,23 +19,10 @@ export interface ServerConfig {
   sqliteSync: 'full' | 'normal' | 'off';
   commitIntervalMs: number;
   commitBatch: number;
-  historyOnJoin: number; // default history size in `joined` when the client does not ask
-  authTimeoutMs: number;
-  pingIntervalMs: number;
-  pingTimeoutMs: number;
-  rate: number; // messages per second per user (token bucket refill)
-  burst: number; // bucket size
-  abuseStrikes: number; // consecutive RATE_LIMITED answers before close 1008
   maxFrameBytes: number;
-  maxBodyBytes: number;
-  maxRoomsPerConn: number;
-  maxConnsPerIp: number; // 0 = unlimited
-  maxQueueBytes: number;
-  slowConsumer: 'disconnect' | 'drop-oldest';
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   devLogin: boolean; // POST /login mints a token for any user name: development only
   devLoginWithRealSecret: boolean; // …even with a real secret (refused otherwise)
-  injectLatencyMs: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { integrateUntil, stageCrossing, stageValue } from '../loadgen/executors/executor.js';
 import { createExecutor } from '../loadgen/executors/registry.js';
-import { behaviourOf, countBehaviour, roomMapper } from '../loadgen/population.js';
+import { behaviourOf, countBehaviour, roomMapper } from '../loadgen/worker/population.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
 
 const scenario = (yaml: string) => parseScenario(`name: t\nrooms: {size: 10}\n${yaml}`, 't.yaml');

@@ -1,7 +1,7 @@
 // Sequence gaps as ranges: what a receiver is missing costs memory per gap, never per seq, and
 // never more than MAX_RANGES ranges whatever a server sends.
 import { describe, expect, it } from 'vitest';
-import { Gaps, MAX_RANGES } from '../loadgen/client/gaps.js';
+import { Gaps, MAX_RANGES } from '../loadgen/worker/client/gaps.js';
 import { NumberScanner } from '../protocol/scan.js';
 
 describe('Gaps', () => {

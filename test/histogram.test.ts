@@ -2,7 +2,7 @@
 // recording everything in one histogram.
 import { describe, expect, it } from 'vitest';
 import { createHistogram, decode, encode, mergeEncoded, record, summarize } from '../results/histogram.js';
-import { Recorder } from '../loadgen/recorder.js';
+import { Recorder } from '../loadgen/worker/recorder.js';
 
 describe('histogram merge', () => {
   it('equals one-process recording, percentile for percentile', () => {

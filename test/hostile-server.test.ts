@@ -2,7 +2,7 @@
 // they send, the run ends in bounded time with a result that records what happened, and a run that
 // measured nothing fails its sanity checks.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runScenario } from '../loadgen/run.js';
+import { runScenario } from '../loadgen/coordinator/run.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
 import type { Result } from '../results/schema.js';
 import { HostileServer, type Hostility } from './helpers/hostile-server.js';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runScenario } from '../loadgen/run.js';
+import { runScenario } from '../loadgen/coordinator/run.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
 import { loadAssets } from '../reports/html/assets.js';
 import { renderIndex, verdictOf } from '../reports/html/index-page.js';

@@ -1,7 +1,7 @@
 // The generator's WebSocket frame parser, fed bytes directly (no socket), the way ws tests its
 // Receiver: every frame must come out whole whatever way the stream is cut into reads.
 import { describe, expect, it } from 'vitest';
-import { WsConnection, WsState } from '../loadgen/client/ws-connection.js';
+import { WsConnection, WsState } from '../loadgen/worker/client/ws-connection.js';
 
 class Recorder extends WsConnection {
   readonly texts: string[] = [];

@@ -6,17 +6,17 @@
 import { signingKey, signToken, signTokenWithKey, type SigningKey } from '../../protocol/token.js';
 import { LoopDelay } from '../../lib/loop-delay.js';
 import { monoUs } from '../clock.js';
-import type { GeneratorContext } from '../client/context.js';
-import { Behaviour, VirtualUser } from '../client/virtual-user.js';
-import { WsConnection, WsState, type ConnectTarget } from '../client/ws-connection.js';
-import { ClientError, ClientFailure } from '../client/client-errors.js';
+import type { GeneratorContext } from './client/context.js';
+import { Behaviour, VirtualUser } from './client/virtual-user.js';
+import { WsConnection, WsState, type ConnectTarget } from './client/ws-connection.js';
+import { ClientError, ClientFailure } from './client/client-errors.js';
 import type { Executor } from '../executors/executor.js';
 import { createExecutor } from '../executors/registry.js';
 import { encode } from '../../results/histogram.js';
-import { behaviourOf, countBehaviour, roomMapper } from '../population.js';
-import { Recorder } from '../recorder.js';
+import { behaviourOf, countBehaviour, roomMapper } from './population.js';
+import { Recorder } from './recorder.js';
 import { behavioursOf, type BehavioursSpec } from '../scenario/schema.js';
-import { SendSchedule } from '../send-schedule.js';
+import { SendSchedule } from './send-schedule.js';
 import type { FinalCounts, FromWorker, WorkerPlan } from './messages.js';
 
 const MAX_ATTEMPTS = 3;

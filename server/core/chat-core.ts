@@ -16,8 +16,8 @@ import {
   type StoredMessage,
 } from '../../protocol/frames.js';
 import { roomAllowed, type TokenClaims } from '../../protocol/token.js';
-import type { ServerConfig } from '../config.js';
-import type { MessageStore } from '../store/store.js';
+import type { CoreConfig } from './core-config.js';
+import type { MessageStore } from './message-store.js';
 import { LocalIpCounter, type IpCounter } from './ip-counter.js';
 import { Outbox, type OutboxEvents } from './outbox.js';
 import { TokenBucket } from './rate-limiter.js';
@@ -73,7 +73,7 @@ export class ChatCore {
   };
 
   constructor(
-    readonly config: ServerConfig,
+    readonly config: CoreConfig,
     readonly store: MessageStore,
     readonly log: Logger,
     readonly verifier: TokenVerifier,

@@ -2,7 +2,7 @@
 import { encodeAck, encodeError, type StoredMessage } from '../../protocol/frames.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { TokenClaims } from '../../protocol/token.js';
-import type { CommitSink } from '../store/store.js';
+import type { CommitSink } from './message-store.js';
 import type { Outbox } from './outbox.js';
 import type { Room } from './rooms.js';
 import type { ChatStats } from './stats.js';

@@ -1,22 +1,8 @@
-// Persistence contract. `append` is asynchronous by design (group commit): the store calls
-// `sink.committed` or `sink.failed` for each message once its transaction has finished.
+// Stores behind the core's MessageStore port (server/core/message-store.ts).
 import type { StoredMessage } from '../../protocol/frames.js';
+import type { CommitSink, MessageStore } from '../core/message-store.js';
 
-export interface CommitSink {
-  committed(m: StoredMessage): void;
-  failed(m: StoredMessage, err: Error): void;
-}
-
-export interface MessageStore {
-  /** The highest seq stored for the room, 0 when none. */
-  lastSeq(room: string): number;
-  append(m: StoredMessage, sink: CommitSink): void;
-  /** Up to `limit` messages with seq < before (all when before is undefined), oldest first. */
-  history(room: string, limit: number, before?: number): StoredMessage[];
-  /** Commit what is pending now (shutdown). */
-  flush(): void;
-  close(): void;
-}
+export type { CommitSink, MessageStore } from '../core/message-store.js';
 
 /** --persist none: nothing stored, acks right away, no history. */
 export class NullStore implements MessageStore {

@@ -1,5 +1,5 @@
 // Read values from a running server's /metrics.
-import { sumMetric } from '../../loadgen/probe/prometheus-text.js';
+import { sumMetric } from '../../loadgen/coordinator/probe/prometheus-text.js';
 
 export async function scrape(http: string): Promise<string> {
   return (await fetch(`${http}/metrics`)).text();

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../../loadgen/run.js';
+import { runScenario } from '../../loadgen/coordinator/run.js';
 import { parseScenario } from '../../loadgen/scenario/parse.js';
 import { signToken } from '../../protocol/token.js';
 import { VARIANTS } from '../../server/config.js';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ProtocolError } from '../../protocol/errors.js';
 import { parseClientFrame } from '../../protocol/frames.js';
 import { signToken } from '../../protocol/token.js';
-import { runScenario } from '../../loadgen/run.js';
+import { runScenario } from '../../loadgen/coordinator/run.js';
 import { parseScenario } from '../../loadgen/scenario/parse.js';
 import { VARIANTS } from '../../server/config.js';
 import { fuzzServer } from '../fuzz/drive.js';

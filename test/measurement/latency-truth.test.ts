@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dist } from '../../lib/paths.js';
-import { runScenario } from '../../loadgen/run.js';
+import { runScenario } from '../../loadgen/coordinator/run.js';
 import { parseScenario } from '../../loadgen/scenario/parse.js';
 import type { Result } from '../../results/schema.js';
 

@@ -3,7 +3,7 @@
 // 200 upgrades that never finish; meanwhile a normal load runs, and its e2e p99 is compared with
 // the same load alone on the same server (goal: within 2×). Figures go to docs/reliability.md.
 import { describe, expect, it } from 'vitest';
-import { runScenario } from '../../loadgen/run.js';
+import { runScenario } from '../../loadgen/coordinator/run.js';
 import { parseScenario } from '../../loadgen/scenario/parse.js';
 import { signToken } from '../../protocol/token.js';
 import { VARIANTS } from '../../server/config.js';

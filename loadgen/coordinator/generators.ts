@@ -1,9 +1,9 @@
 // Runs generator processes for a plan and gathers what they report: per-second ticks merged by
 // second, histograms merged from their encodings, totals summed. Owns no clients itself.
 import { fork, type ChildProcess } from 'node:child_process';
-import { monoUs } from './clock.js';
-import { dist } from '../lib/paths.js';
-import type { FinalCounts, FromWorker, ToWorker, WorkerPlan } from './worker/messages.js';
+import { monoUs } from '../clock.js';
+import { dist } from '../../lib/paths.js';
+import type { FinalCounts, FromWorker, ToWorker, WorkerPlan } from '../worker/messages.js';
 
 export interface SecondAggregate {
   sec: number;

@@ -1,18 +1,18 @@
 // Turns what the generators and the server probe saw into a result (results/schema.ts).
 import { cpus, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
-import type { Result, SeriesRow } from '../results/schema.js';
-import { SCHEMA_VERSION } from '../results/schema.js';
-import type { GeneratorOutcome } from './coordinator.js';
-import { mergeEncoded, summarize } from '../results/histogram.js';
+import type { Result, SeriesRow } from '../../results/schema.js';
+import { SCHEMA_VERSION } from '../../results/schema.js';
+import type { GeneratorOutcome } from './generators.js';
+import { mergeEncoded, summarize } from '../../results/histogram.js';
 import type { ServerSample } from './probe/server-probe.js';
-import type { Scenario } from './scenario/schema.js';
+import type { Scenario } from '../scenario/schema.js';
 import { slope } from './stats.js';
-import { median } from '../lib/median.js';
-import type { Executor } from './executors/executor.js';
-import { evaluateThresholds } from '../results/thresholds.js';
-import { sanityChecks } from '../results/sanity.js';
-import { packageRoot } from '../lib/paths.js';
+import { median } from '../../lib/median.js';
+import type { Executor } from '../executors/executor.js';
+import { evaluateThresholds } from '../../results/thresholds.js';
+import { sanityChecks } from '../../results/sanity.js';
+import { packageRoot } from '../../lib/paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 

@@ -1,15 +1,15 @@
 // `chatbench run`: one scenario against embedded servers (started here) or --target servers.
 import { connect } from 'node:net';
-import { monoUs } from './clock.js';
-import { runGenerators, type SecondAggregate } from './coordinator.js';
-import { createExecutor } from './executors/registry.js';
+import { monoUs } from '../clock.js';
+import { runGenerators, type SecondAggregate } from './generators.js';
+import { createExecutor } from '../executors/registry.js';
 import { buildResult } from './result-builder.js';
 import { sampleServers, type ServerEndpoint, type ServerSample } from './probe/server-probe.js';
 import { startEmbeddedServer, type EmbeddedServer, type ServerBuild } from './server-process.js';
-import type { Scenario } from './scenario/schema.js';
-import type { Target, WorkerPlan } from './worker/messages.js';
-import type { Result } from '../results/schema.js';
-import { DEV_SECRET } from '../protocol/token.js';
+import type { Scenario } from '../scenario/schema.js';
+import type { Target, WorkerPlan } from '../worker/messages.js';
+import type { Result } from '../../results/schema.js';
+import { DEV_SECRET } from '../../protocol/token.js';
 import { freshKeys, readPrivateJwk } from './auth-keys.js';
 
 export const CLIENTS_PER_PROCESS = 12_500; // well under the 20,000 open files a process may hold

@@ -3,10 +3,10 @@
 // process's Recorder and owns no statistics itself, only what it needs to tell lost, duplicated
 // and reordered deliveries apart from its room's sequence numbers. Each stay in the room (from
 // joined to leaving) is a window; what was expected in closed windows is kept.
-import { encodeJoin, encodeSayRaw } from '../../protocol/frames.js';
-import { isAck, isMsg, NumberScanner, tsAt } from '../../protocol/scan.js';
-import { monoUs } from '../clock.js';
-import { record } from '../../results/histogram.js';
+import { encodeJoin, encodeSayRaw } from '../../../protocol/frames.js';
+import { isAck, isMsg, NumberScanner, tsAt } from '../../../protocol/scan.js';
+import { monoUs } from '../../clock.js';
+import { record } from '../../../results/histogram.js';
 import type { Scheduled } from '../send-schedule.js';
 import { WsConnection, WsState } from './ws-connection.js';
 import { ClientError } from './client-errors.js';

@@ -1,6 +1,6 @@
 // Who each simulated client is: its room and its behaviour, as pure functions of its index, so
 // every generator process agrees on rooms and on how many senders the run has.
-import type { BehavioursSpec, RoomsSpec } from './scenario/schema.js';
+import type { BehavioursSpec, RoomsSpec } from '../scenario/schema.js';
 
 export const BEHAVIOURS = ['chatty', 'lurker', 'slow-consumer', 'reconnector'] as const;
 export type BehaviourName = (typeof BEHAVIOURS)[number];

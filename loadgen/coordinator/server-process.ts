@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { dist } from '../lib/paths.js';
+import { dist } from '../../lib/paths.js';
 import { fetchText } from './probe/server-probe.js';
 
 export interface EmbeddedServer {

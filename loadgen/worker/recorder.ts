@@ -1,6 +1,6 @@
 // What one generator process measured: histograms (µs) and counters. Clients only call record*
 // methods; the process turns this into per-second ticks and a final report.
-import { createHistogram, encode, record, type Histogram } from '../results/histogram.js';
+import { createHistogram, encode, record, type Histogram } from '../../results/histogram.js';
 
 export class Recorder {
   // e2e from the intended send time (coordinated omission corrected) is recorded once, into the

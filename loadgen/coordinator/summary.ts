@@ -1,7 +1,7 @@
 // Human-readable lines about a run: the one-line summary and live progress.
-import type { Result } from '../results/schema.js';
-import type { SecondAggregate } from './coordinator.js';
-import { mergeEncoded } from '../results/histogram.js';
+import type { Result } from '../../results/schema.js';
+import type { SecondAggregate } from './generators.js';
+import { mergeEncoded } from '../../results/histogram.js';
 
 export function summaryLine(r: Result): string {
   const e2e = r.latencyMs.e2e;

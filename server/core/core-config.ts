@@ -1,0 +1,17 @@
+// The settings the chat core reads: the semantics every variant shares. ServerConfig (server/
+// config.ts) extends it with what only a server process needs (addresses, storage, logging).
+export interface CoreConfig {
+  historyOnJoin: number; // default history size in `joined` when the client does not ask
+  authTimeoutMs: number;
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+  rate: number; // messages per second per user (token bucket refill)
+  burst: number; // bucket size
+  abuseStrikes: number; // consecutive RATE_LIMITED answers before close 1008
+  maxBodyBytes: number;
+  maxRoomsPerConn: number;
+  maxConnsPerIp: number; // 0 = unlimited
+  maxQueueBytes: number;
+  slowConsumer: 'disconnect' | 'drop-oldest';
+  injectLatencyMs: number;
+}
