@@ -1,3 +1,4 @@
+// ci/ is the performance gate's library (chatbench gate); .ci/ holds this repository's own CI script.
 // The gate's decision, a pure function of the runs: per metric, the median change of the candidate
 // against the baseline, a bootstrap interval of it, a one-sided Mann-Whitney p-value in the
 // direction that would be worse, and a verdict. A metric regressed when BOTH hold: the median

@@ -1,3 +1,4 @@
+// ci/ is the performance gate's library (chatbench gate); .ci/ holds this repository's own CI script.
 // What the gate compares: a figure of result.json (a dotted path), which way is better, and how
 // much worse the candidate may be before it counts (the tolerance, a fraction of the baseline).
 import { figure as catalogFigure } from '../results/figures.js';

@@ -1,3 +1,4 @@
+// ci/ is the performance gate's library (chatbench gate); .ci/ holds this repository's own CI script.
 // The statistics of the gate, small enough to check by hand: a one-sided Mann-Whitney U test
 // (exact by enumerating every split of the pooled runs when that is cheap, Monte Carlo otherwise)
 // and a bootstrap interval of the ratio of medians. Randomness is seeded, so the same runs always

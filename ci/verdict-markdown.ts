@@ -1,3 +1,4 @@
+// ci/ is the performance gate's library (chatbench gate); .ci/ holds this repository's own CI script.
 // The gate's verdict as Markdown (for the terminal, a CI log or a pull-request comment): the
 // verdict first, then why, then every gated figure and the correctness counts. Pure.
 import { median } from '../lib/median.js';

@@ -16,7 +16,8 @@ import { VARIANTS } from '../server/config.js';
 import { runsExitCode } from './run.js';
 import { interleave } from './interleave.js';
 import { runOnce } from './run-once.js';
-import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';
+import { COMPARE_FLAGS } from './commands.js';
+import { scenarioWithShortcuts } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,…] [--repeat N] [--out DIR] | chatbench compare RESULT.json|RUN_DIR … [--out DIR]';
@@ -47,7 +48,7 @@ export async function compare(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { variants: { type: 'string', default: VARIANTS.join(',') }, repeat: { type: 'string', default: '1' }, out: { type: 'string' }, ...SCENARIO_OPTIONS },
+    options: COMPARE_FLAGS,
   });
   const file = positionals[0];
   if (!file) throw new UsageError(USAGE);

@@ -16,7 +16,8 @@ import type { Result } from '../results/schema.js';
 import { timeStamp } from '../reports/write-run.js';
 import { interleave } from './interleave.js';
 import { runOnce } from './run-once.js';
-import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';
+import { GATE_FLAGS } from './commands.js';
+import { scenarioWithShortcuts } from './run-options.js';
 import { asUsage, UsageError } from './usage-error.js';
 
 export const GATE_REGRESSION_EXIT = 98;
@@ -40,19 +41,7 @@ export async function gate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: joinFlagValues(args, ['--baseline-args', '--candidate-args']),
     allowPositionals: true,
-    options: {
-      rounds: { type: 'string', default: '5' },
-      alpha: { type: 'string', default: '0.05' },
-      metric: { type: 'string', multiple: true },
-      out: { type: 'string' },
-      'baseline-dir': { type: 'string' },
-      'baseline-variant': { type: 'string' },
-      'baseline-args': { type: 'string' },
-      'candidate-dir': { type: 'string' },
-      'candidate-variant': { type: 'string' },
-      'candidate-args': { type: 'string' },
-      ...SCENARIO_OPTIONS,
-    },
+    options: GATE_FLAGS,
   });
   const file = positionals[0];
   if (!file) throw new UsageError('usage: chatbench gate SCENARIO.yaml [--baseline-dir DIR] [--candidate-dir DIR] [--rounds N] [--metric PATH:TOL%]… (see chatbench help)');

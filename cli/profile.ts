@@ -9,7 +9,8 @@ import { parseArgs } from 'node:util';
 import { summaryLine } from '../loadgen/coordinator/summary.js';
 import { timeStamp } from '../reports/write-run.js';
 import { runOnce } from './run-once.js';
-import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';
+import { PROFILE_FLAGS } from './commands.js';
+import { scenarioWithShortcuts } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
 export const PROFILE_TOOLS = ['flame', 'doctor', 'heapprofiler', 'bubbleprof'] as const;
@@ -18,7 +19,7 @@ export async function profile(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { tool: { type: 'string', default: 'flame' }, variant: { type: 'string' }, out: { type: 'string' }, ...SCENARIO_OPTIONS },
+    options: PROFILE_FLAGS,
   });
   const file = positionals[0];
   if (!file) throw new UsageError(`usage: chatbench profile SCENARIO.yaml [--tool ${PROFILE_TOOLS.join('|')}] [--variant NAME] [--out DIR]`);

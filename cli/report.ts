@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { REPORT_FLAGS } from './commands.js';
 import { loadAssets } from '../reports/html/assets.js';
 import { renderIndex } from '../reports/html/index-page.js';
 import { renderReport } from '../reports/html/render.js';
@@ -14,7 +15,7 @@ export async function report(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: 'string' }, index: { type: 'string' }, serve: { type: 'boolean', default: false }, port: { type: 'string' } },
+    options: REPORT_FLAGS,
   });
   if (values.serve) {
     const dir = resolve(positionals[0] ?? 'reports/runs');

@@ -6,14 +6,6 @@ import { rateOverride } from '../loadgen/executors/registry.js';
 import type { SecondAggregate } from '../loadgen/coordinator/generators.js';
 import { progressLine } from '../loadgen/coordinator/summary.js';
 
-export const SCENARIO_OPTIONS = {
-  secret: { type: 'string' },
-  'token-key': { type: 'string' },
-  clients: { type: 'string' },
-  duration: { type: 'string' },
-  rate: { type: 'string' },
-} as const;
-
 export interface ScenarioShortcuts {
   clients?: string | undefined;
   duration?: string | undefined;

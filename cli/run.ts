@@ -2,7 +2,8 @@
 import { parseArgs } from 'node:util';
 import { summaryLine } from '../loadgen/coordinator/summary.js';
 import { runOnce } from './run-once.js';
-import { SCENARIO_OPTIONS, scenarioWithShortcuts } from './run-options.js';
+import { RUN_FLAGS } from './commands.js';
+import { scenarioWithShortcuts } from './run-options.js';
 import { UsageError } from './usage-error.js';
 import type { Result } from '../results/schema.js';
 
@@ -20,13 +21,7 @@ export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      variant: { type: 'string' },
-      target: { type: 'string' },
-      out: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      ...SCENARIO_OPTIONS,
-    },
+    options: RUN_FLAGS,
   });
   const file = positionals[0];
   if (!file) throw new UsageError('usage: chatbench run SCENARIO.yaml [--variant NAME | --target ws://HOST:PORT] [--out DIR] [--json]');

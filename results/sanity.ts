@@ -2,13 +2,20 @@
 // (no client connected, every send refused or unanswered, nothing delivered or timed) or that a
 // server fooled with protocol violations must never read as a pass. Limits: scenario `sanity:`.
 import type { Result } from './schema.js';
-import type { Scenario } from '../loadgen/scenario/schema.js';
 
 type Check = Result['checks'][number];
 
+/** A scenario's `sanity:` block (loadgen/scenario/schema.ts gives the defaults). */
+export interface SanityLimits {
+  maxConnectFailedShare: number;
+  maxRefusedShare: number;
+  maxUnansweredShare: number;
+  maxProtocolErrors: number;
+}
+
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.01 && x > 0 ? 2 : 1)}%`;
 
-export function sanityChecks(r: Omit<Result, 'checks' | 'thresholds'>, limits: Scenario['sanity']): Check[] {
+export function sanityChecks(r: Omit<Result, 'checks' | 'thresholds'>, limits: SanityLimits): Check[] {
   const m = r.messages;
   const checks: Check[] = [];
   const add = (name: string, ok: boolean, actual: number | null, limit: string, detail: string) => checks.push({ name, ok, actual, limit, detail });

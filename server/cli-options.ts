@@ -108,6 +108,6 @@ function describe(kind: Kind): string {
 
 export function serverHelp(): string {
   return Object.entries(SERVER_FLAGS)
-    .map(([name, f]) => `  --${name.padEnd(20)} ${f.help}`)
+    .map(([name, f]) => `      ${`--${name}`.padEnd(34)} ${f.help}`)
     .join('\n');
 }

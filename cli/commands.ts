@@ -1,0 +1,130 @@
+// Every command, its flags and their help, in one table per command: parseArgs reads the same
+// tables the help text is made from, so the two cannot drift. Command modules load only when run.
+import { VARIANTS } from '../lib/variants.js';
+import { serverHelp } from '../server/cli-options.js';
+
+export interface Flag {
+  type: 'string' | 'boolean';
+  default?: string | boolean;
+  multiple?: boolean;
+  /** The value's placeholder in the help text. */
+  arg?: string;
+  help: string;
+}
+type Flags = Record<string, Flag>;
+
+/** Flags of every command that runs a scenario: a different secret, and scenario shortcuts. */
+export const SCENARIO_FLAGS = {
+  secret: { type: 'string', arg: 'S', help: 'JWT secret shared with the server (or CHATBENCH_SECRET)' },
+  clients: { type: 'string', arg: 'N', help: "override the scenario's clients" },
+  duration: { type: 'string', arg: 'D', help: "override the scenario's duration" },
+  rate: { type: 'string', arg: 'R', help: "override the rate (the executor's overall rate, or each sender's)" },
+} as const satisfies Flags;
+
+export const RUN_FLAGS = {
+  variant: { type: 'string', arg: 'NAME', help: "server variant to start (default: the scenario's)" },
+  target: { type: 'string', arg: 'ws://H:P[,…]', help: 'test running servers instead of starting one' },
+  out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/runs/<time>-<scenario>-<variant>)' },
+  json: { type: 'boolean', default: false, help: 'print the result JSON on stdout' },
+  'token-key': { type: 'string', arg: 'FILE', help: 'a private JWK: clients sign RS256/ES256/EdDSA tokens (scenario auth:)' },
+  ...SCENARIO_FLAGS,
+} as const satisfies Flags;
+
+export const COMPARE_FLAGS = {
+  variants: { type: 'string', default: VARIANTS.join(','), arg: 'a,b,…', help: `variants to compare (default ${VARIANTS.join(',')})` },
+  repeat: { type: 'string', default: '1', arg: 'N', help: 'rounds, interleaved; each figure is the median over them' },
+  out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/compare/<time>-<scenario>)' },
+  ...SCENARIO_FLAGS,
+} as const satisfies Flags;
+
+export const GATE_FLAGS = {
+  'baseline-dir': { type: 'string', arg: 'DIR', help: 'a built chatbench checkout whose server is the baseline (default: this one)' },
+  'candidate-dir': { type: 'string', arg: 'DIR', help: 'the same for the candidate (default: this one)' },
+  'baseline-variant': { type: 'string', arg: 'V', help: "the baseline's server variant (default: the scenario's)" },
+  'candidate-variant': { type: 'string', arg: 'V', help: "the candidate's server variant (default: the scenario's)" },
+  'baseline-args': { type: 'string', arg: '"…"', help: 'extra `serve` flags for the baseline' },
+  'candidate-args': { type: 'string', arg: '"…"', help: 'extra `serve` flags for the candidate' },
+  rounds: { type: 'string', default: '5', arg: 'N', help: 'rounds per side, interleaved ABBA (default 5)' },
+  alpha: { type: 'string', default: '0.05', arg: 'A', help: 'significance level (default 0.05)' },
+  metric: { type: 'string', multiple: true, arg: 'FIG[:TOL%][:lower|higher]', help: 'a figure to gate, by catalog name or result path (repeatable; default e2e p50, e2e p99, server CPU / 1k deliveries at 10%)' },
+  out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/gate/<time>-<scenario>)' },
+  ...SCENARIO_FLAGS,
+} as const satisfies Flags;
+
+export const PROFILE_FLAGS = {
+  tool: { type: 'string', default: 'flame', arg: 'flame|doctor|heapprofiler|bubbleprof', help: 'the Clinic.js tool (default flame)' },
+  variant: { type: 'string', arg: 'NAME', help: "server variant (default: the scenario's)" },
+  out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/profiles/<time>-<scenario>-<variant>-<tool>)' },
+  ...SCENARIO_FLAGS,
+} as const satisfies Flags;
+
+export const REPORT_FLAGS = {
+  out: { type: 'string', arg: 'FILE', help: 'where to write the HTML' },
+  index: { type: 'string', arg: 'DIR', help: 'an index page of every run under DIR' },
+  serve: { type: 'boolean', default: false, help: 'serve the reports under a directory on http://127.0.0.1' },
+  port: { type: 'string', arg: 'N', help: 'port for --serve (default: any free one)' },
+} as const satisfies Flags;
+
+export interface Command {
+  name: string;
+  usage: string[];
+  summary: string;
+  /** Exit codes beyond 0 ok, 1 failure, 2 bad usage. */
+  exits?: string;
+  flags: Flags | (() => string);
+  load: () => Promise<(args: string[]) => Promise<number>>;
+}
+
+export const COMMANDS: Command[] = [
+  { name: 'serve', usage: ['chatbench serve [options]'], summary: 'run the reference chat server', flags: serverHelp, load: async () => (await import('./serve.js')).serve },
+  {
+    name: 'run',
+    usage: ['chatbench run SCENARIO.yaml [options]'],
+    summary: 'run a scenario; writes result.json and report.html',
+    exits: '96 a sanity check failed (the run measured too little), 99 a threshold failed',
+    flags: RUN_FLAGS,
+    load: async () => (await import('./run.js')).run,
+  },
+  {
+    name: 'compare',
+    usage: ['chatbench compare SCENARIO.yaml [options]', 'chatbench compare RESULT.json|RUN_DIR … [--out DIR]'],
+    summary: 'a scenario against several variants, rounds interleaved (or runs already made): one grouped report and summary.md',
+    exits: '96 a run failed a sanity check, 99 a threshold',
+    flags: COMPARE_FLAGS,
+    load: async () => (await import('./compare.js')).compare,
+  },
+  {
+    name: 'gate',
+    usage: ['chatbench gate SCENARIO.yaml [options]'],
+    summary: 'performance regression gate: baseline vs candidate server, interleaved rounds, statistics, Markdown verdict',
+    exits: '98 regression, 97 inconclusive',
+    flags: GATE_FLAGS,
+    load: async () => (await import('./gate.js')).gate,
+  },
+  {
+    name: 'profile',
+    usage: ['chatbench profile SCENARIO.yaml [options]'],
+    summary: 'the scenario against one server run under Clinic.js',
+    flags: PROFILE_FLAGS,
+    load: async () => (await import('./profile.js')).profile,
+  },
+  {
+    name: 'report',
+    usage: ['chatbench report RESULT.json [RESULT.json …] [--out FILE]', 'chatbench report --index DIR [--out FILE]', 'chatbench report --serve [DIR] [--port N]'],
+    summary: 'the HTML report of one run or a comparison; an index of runs; or serve them',
+    flags: REPORT_FLAGS,
+    load: async () => (await import('./report.js')).report,
+  },
+];
+
+function flagLines(flags: Command['flags']): string {
+  if (typeof flags === 'function') return flags();
+  return Object.entries(flags)
+    .map(([name, f]) => `      ${`--${name}${f.arg ? ` ${f.arg}` : ''}`.padEnd(34)} ${f.help}`)
+    .join('\n');
+}
+
+export function usage(): string {
+  const blocks = COMMANDS.map((c) => [...c.usage.map((u, i) => (i === 0 ? `  ${u.padEnd(44)} ${c.summary}` : `  ${u}`)), flagLines(c.flags), ...(c.exits ? [`      exit codes: ${c.exits}`] : [])].join('\n'));
+  return `chatbench — load-testing and benchmarking harness for WebSocket chat servers\n\nusage:\n${blocks.join('\n')}\n\nexit codes of every command: 0 ok, 1 a failure (an unreachable target among them), 2 a bad command line or scenario file\n`;
+}
