@@ -1,0 +1,107 @@
+// Several results of one test as one (the parts of a run split over processes or machines):
+// histograms added — never percentiles averaged — counts and codes summed, per-second rows added
+// by second, the generator flagged saturated if any part was, and the checks and thresholds
+// evaluated again on the whole. Server figures come from one place: the first result that has
+// them (the part that probed the server). A pure function: the same parts give the same result.
+import { mergeEncoded, summarize } from './histogram.js';
+import { sanityChecks, type SanityLimits } from './sanity.js';
+import type { Result, SeriesRow } from './schema.js';
+import { evaluateThresholds } from './thresholds.js';
+
+const LATENCIES = ['e2e', 'e2eUncorrected', 'ack', 'connect'] as const;
+const DEFAULT_LIMITS: SanityLimits = { maxConnectFailedShare: 0.01, maxRefusedShare: 0.01, maxUnansweredShare: 0.01, maxProtocolErrors: 0 };
+
+function addCounts(all: Record<string, number>[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const counts of all) for (const [k, n] of Object.entries(counts)) total[k] = (total[k] ?? 0) + n;
+  return Object.fromEntries(Object.entries(total).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const maxOrNull = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : Math.max(...(xs as number[])));
+
+/** Per-second rows of the parts added by second: counts summed, e2e percentiles the worst part's
+ * (a row keeps no histogram), server columns from the part that has them. */
+function mergeSeries(parts: Result[]): SeriesRow[] {
+  const seconds = [...new Set(parts.flatMap((r) => r.series.map((row) => row.t)))].sort((a, b) => a - b);
+  return seconds.map((t) => {
+    const rows = parts.map((r) => r.series.find((row) => row.t === t)).filter((row): row is SeriesRow => row !== undefined);
+    const server = rows.find((row) => row.serverRssBytes !== null) ?? rows[0]!;
+    return {
+      t,
+      connections: sum(rows.map((r) => r.connections)),
+      sent: sum(rows.map((r) => r.sent)),
+      acked: sum(rows.map((r) => r.acked)),
+      delivered: sum(rows.map((r) => r.delivered)),
+      errors: sum(rows.map((r) => r.errors)),
+      e2eP50: maxOrNull(rows.map((r) => r.e2eP50).filter((v) => v !== null)),
+      e2eP99: maxOrNull(rows.map((r) => r.e2eP99).filter((v) => v !== null)),
+      serverRssBytes: server.serverRssBytes,
+      serverHeapBytes: server.serverHeapBytes,
+      serverCpuPct: server.serverCpuPct,
+      serverLoopDelayP99Ms: server.serverLoopDelayP99Ms,
+      generatorCpuPct: sum(rows.map((r) => r.generatorCpuPct)),
+      generatorLoopDelayP99Ms: Math.max(...rows.map((r) => r.generatorLoopDelayP99Ms)),
+    };
+  });
+}
+
+export function mergeResults(parts: Result[]): Result {
+  if (parts.length === 0) throw new Error('mergeResults: no results');
+  const first = parts[0]!;
+  const m = (key: keyof Result['messages']) => sum(parts.map((r) => r.messages[key] as number));
+  const latency = Object.fromEntries(LATENCIES.map((k) => [k, summarize(mergeEncoded(parts.map((r) => r.latencyMs[k].hdr)))])) as Result['latencyMs'];
+  const server = parts.find((r) => r.server.cpuSeconds !== null || r.server.rssBytes !== null)?.server ?? first.server;
+  const reasons = parts.flatMap((r, i) => r.generator.saturationReasons.map((why) => `part ${i}: ${why}`));
+  const cpuSeconds = server.cpuSeconds;
+  const delivered = m('delivered');
+  const merged: Result = {
+    ...first,
+    durationSec: Math.max(...parts.map((r) => r.durationSec)),
+    startedAt: parts.map((r) => r.startedAt).sort()[0]!,
+    connections: {
+      target: sum(parts.map((r) => r.connections.target)),
+      peak: sum(parts.map((r) => r.connections.peak)),
+      failed: sum(parts.map((r) => r.connections.failed)),
+      retries: sum(parts.map((r) => r.connections.retries)),
+      reconnects: sum(parts.map((r) => r.connections.reconnects)),
+    },
+    messages: {
+      sent: m('sent'),
+      acked: m('acked'),
+      refused: m('refused'),
+      refusedByCode: addCounts(parts.map((r) => r.messages.refusedByCode)),
+      abandoned: m('abandoned'),
+      unanswered: m('unanswered'),
+      delivered,
+      expected: m('expected'),
+      lost: m('lost'),
+      duplicated: m('duplicated'),
+      reordered: m('reordered'),
+    },
+    latencyMs: latency,
+    throughput: { sentPerSec: sum(parts.map((r) => r.throughput.sentPerSec)), deliveredPerSec: sum(parts.map((r) => r.throughput.deliveredPerSec)) },
+    server: { ...server, cpuMsPer1kDeliveries: cpuSeconds !== null && delivered > 0 ? Math.round(((cpuSeconds * 1000) / (delivered / 1000)) * 1000) / 1000 : null },
+    generator: {
+      processes: sum(parts.map((r) => r.generator.processes)),
+      cpuSeconds: sum(parts.map((r) => r.generator.cpuSeconds)),
+      rssBytes: sum(parts.map((r) => r.generator.rssBytes)),
+      bytesPerClient: null, // a per-part figure: read it in the parts
+      loopDelayP99Ms: Math.max(...parts.map((r) => r.generator.loopDelayP99Ms)),
+      loopDelayMaxMs: Math.max(...parts.map((r) => r.generator.loopDelayMaxMs)),
+      saturated: parts.some((r) => r.generator.saturated),
+      saturationReasons: reasons,
+    },
+    errors: addCounts(parts.map((r) => r.errors)),
+    closes: addCounts(parts.map((r) => r.closes)),
+    series: mergeSeries(parts),
+    // the whole saturates when its first part does (each part's p99 passed the limit on its own)
+    saturation: parts.map((r) => r.saturation ?? null).filter((s) => s !== null).sort((a, b) => a.atSec - b.atSec)[0] ?? null,
+    checks: [],
+    thresholds: [],
+  };
+  const config = first.scenario.config as { sanity?: SanityLimits; thresholds?: string[] };
+  merged.checks = sanityChecks(merged, config.sanity ?? DEFAULT_LIMITS);
+  merged.thresholds = evaluateThresholds(config.thresholds ?? [], merged);
+  return merged;
+}
