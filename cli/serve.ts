@@ -11,6 +11,7 @@ export async function serve(args: string[]): Promise<number> {
   if (config.jwks) asUsage(() => loadJwks(config.jwks)); // a bad key file is a usage error, said before listening
   if (config.secret === DEV_SECRET && !config.jwks) console.error('chatbench serve: using the DEVELOPMENT secret; set --secret or CHATBENCH_SECRET for anything real');
   if (config.devLogin) console.error('chatbench serve: DEV LOGIN ON — POST /login gives a token for ANY user name; never expose this server');
+  if (config.injectCpuUs > 0) console.error(`chatbench serve: FAULT INJECTION ON — every delivery burns ${config.injectCpuUs} µs of CPU`);
   if (config.injectLatencyMs > 0) console.error(`chatbench serve: FAULT INJECTION ON — every delivery delayed by ${config.injectLatencyMs} ms`);
   const server = await startServer(config);
   console.log(`chatbench serve: ${config.variant} listening on http://${config.host}:${server.port} (ws://${config.host}:${server.port}/) pid ${process.pid}`);

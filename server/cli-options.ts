@@ -40,6 +40,7 @@ export const SERVER_FLAGS: Record<string, Flag> = {
   'dev-login': { key: 'devLogin', kind: { type: 'bool' }, help: 'INSECURE: POST /login gives a token for any user name' },
   'dev-login-with-real-secret': { key: 'devLoginWithRealSecret', kind: { type: 'bool' }, help: 'allow --dev-login with a real --secret' },
   'inject-latency-ms': { key: 'injectLatencyMs', kind: { type: 'int', min: 0 }, help: 'FAULT INJECTION: delay every delivery' },
+  'inject-cpu-us': { key: 'injectCpuUs', kind: { type: 'int', min: 0 }, help: 'FAULT INJECTION: burn N µs of CPU per delivery' },
 };
 
 /** Parse `--flag value` / `--no-flag` arguments into config overrides; every problem is reported. */

@@ -55,6 +55,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   devLogin: false,
   devLoginWithRealSecret: false,
   injectLatencyMs: 0,
+  injectCpuUs: 0,
 };
 
 export function makeConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {

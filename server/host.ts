@@ -106,6 +106,7 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (config.devLogin) log.warn('DEV LOGIN ON: POST /login gives a token for any user name; never expose this server');
+  if (config.injectCpuUs > 0) log.warn({ injectCpuUs: config.injectCpuUs }, 'FAULT INJECTION ON: every delivery burns CPU');
   if (config.injectLatencyMs > 0) log.warn({ injectLatencyMs: config.injectLatencyMs }, 'FAULT INJECTION ON: every delivery is delayed');
 
   let closing: Promise<void> | undefined;

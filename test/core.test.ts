@@ -68,6 +68,19 @@ describe('ChatCore', () => {
     expect(a.t.closedWith).toBe(CloseCode.POLICY_VIOLATION);
   });
 
+  it('--inject-cpu-us burns that much CPU per delivery (fault injection for the gate)', () => {
+    const { core, connect } = fakeCore({ injectCpuUs: 50 });
+    const members = Array.from({ length: 101 }, (_, i) => connect(`m${i}`));
+    for (const m of members) core.handle(m.s, '{"type":"join","room":"r"}');
+    const t0 = performance.now();
+    const cpu0 = process.cpuUsage();
+    core.handle(members[0]!.s, '{"type":"say","room":"r","id":1,"body":"x"}'); // 100 deliveries
+    const cpu = process.cpuUsage(cpu0);
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(5); // 100 × 50 µs, at least
+    expect((cpu.user + cpu.system) / 1000).toBeGreaterThan(2.5); // and spent on the CPU, not asleep
+    expect(members[100]!.t.of('msg')).toHaveLength(1);
+  });
+
   it('forgets a closed session everywhere', () => {
     const { core, connect } = fakeCore();
     const a = connect('a');

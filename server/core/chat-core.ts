@@ -247,8 +247,8 @@ export class ChatCore {
   /** Deliver an encoded `msg` to the room's members here, except its sender (after the injected
    * latency, when fault injection is on). */
   fanOut(room: Room, frame: string, sender: Session | undefined): void {
-    if (this.config.injectLatencyMs > 0) setTimeout(fanOut, this.config.injectLatencyMs, this.stats, room, frame, sender);
-    else fanOut(this.stats, room, frame, sender);
+    if (this.config.injectLatencyMs > 0) setTimeout(fanOut, this.config.injectLatencyMs, this.stats, room, frame, sender, this.config.injectCpuUs);
+    else fanOut(this.stats, room, frame, sender, this.config.injectCpuUs);
   }
 
   private history(s: Session, name: string, limit: number, before?: number): void {
@@ -302,7 +302,7 @@ export class ChatCore {
 }
 
 /** Deliver one encoded `msg` frame to every member of the room but its sender. */
-function fanOut(stats: ChatStats, room: Room, frame: string, sender: Session | undefined): void {
+function fanOut(stats: ChatStats, room: Room, frame: string, sender: Session | undefined, cpuUsPerDelivery: number): void {
   let n = 0;
   for (const member of room.members) {
     if (member === sender) continue;
@@ -310,6 +310,16 @@ function fanOut(stats: ChatStats, room: Room, frame: string, sender: Session | u
     n++;
   }
   stats.deliveries += n;
+  if (cpuUsPerDelivery > 0) burn(n * cpuUsPerDelivery);
+}
+
+/** FAULT INJECTION (--inject-cpu-us): keep this thread busy for `us` microseconds, so a test can
+ * make every delivery exactly that much more expensive. */
+function burn(us: number): void {
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until) {
+    // busy on purpose
+  }
 }
 
 function refOf(frame: ClientFrame): MessageId | undefined {

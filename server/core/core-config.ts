@@ -13,5 +13,6 @@ export interface CoreConfig {
   maxConnsPerIp: number; // 0 = unlimited
   maxQueueBytes: number;
   slowConsumer: 'disconnect' | 'drop-oldest';
-  injectLatencyMs: number;
+  injectLatencyMs: number; // FAULT INJECTION: delay every delivery
+  injectCpuUs: number; // FAULT INJECTION: burn this much CPU per delivery
 }

@@ -99,6 +99,7 @@ export const CORE_DEFAULTS: CoreConfig = {
   maxQueueBytes: 1 << 20,
   slowConsumer: 'disconnect',
   injectLatencyMs: 0,
+  injectCpuUs: 0,
 };
 
 export function fakeCore(config: Partial<CoreConfig> = {}, o: { publisher?: Publisher; ipCounter?: IpCounter; prefix?: string } = {}) {
