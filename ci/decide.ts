@@ -7,7 +7,7 @@ import { median } from '../lib/median.js';
 import { figure, figureValue, valueAt } from '../results/figures.js';
 import type { Result } from '../results/schema.js';
 import { CORRECTNESS, type MetricSpec } from './metric-spec.js';
-import { changeInterval, pGreater } from './stats.js';
+import { changeInterval, holm, pGreater } from './stats.js';
 
 export type MetricVerdict = 'regressed' | 'no data' | 'improved' | 'unchanged' | 'n/a';
 
@@ -92,7 +92,17 @@ function fewerDeliveries(baseRuns: Result[], candRuns: Result[]): string[] {
 }
 
 export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05): GateDecision {
-  const metrics = specs.map((s) => decideMetric(s, baseRuns, candRuns, alpha));
+  // each figure is tested once; Holm's step-down over the family keeps the chance that any
+  // figure is called worse (or better) by noise ≤ alpha, however many figures are gated
+  const raw = specs.map((s) => decideMetric(s, baseRuns, candRuns, 1));
+  const worse = holm(raw.map((m) => m.pWorse), alpha);
+  const better = holm(raw.map((m) => m.pBetter), alpha);
+  const metrics = raw.map((m, i): MetricDecision => {
+    if (m.verdict === 'no data' || m.verdict === 'n/a') return m;
+    const worseBy = m.spec.better === 'lower' ? m.change : -m.change;
+    const verdict: MetricVerdict = worseBy > m.spec.tolerance && worse[i] ? 'regressed' : -worseBy > m.spec.tolerance && better[i] ? 'improved' : 'unchanged';
+    return { ...m, verdict };
+  });
   const correctness = decideCorrectness(baseRuns, candRuns);
   const checks = decideChecks(baseRuns, candRuns);
   const saturatedRuns = [...baseRuns, ...candRuns].filter((r) => r.generator.saturated).length;

@@ -108,3 +108,16 @@ export function changeInterval(baseline: readonly number[], candidate: readonly 
   const at = (q: number) => changes[Math.min(changes.length - 1, Math.max(0, Math.round(q * (changes.length - 1))))]!;
   return [at((1 - level) / 2), at(1 - (1 - level) / 2)];
 }
+
+/** Holm's step-down: which of several p-values are significant with the chance of any false
+ * positive among them kept ≤ alpha. The k-th smallest (from 0) is tested against alpha / (m − k);
+ * the first that fails stops the rest. NaN (no test) is never significant. */
+export function holm(ps: readonly number[], alpha: number): boolean[] {
+  const order = ps.map((p, i) => ({ p, i })).filter((x) => Number.isFinite(x.p)).sort((a, b) => a.p - b.p);
+  const significant = ps.map(() => false);
+  for (const [k, { p, i }] of order.entries()) {
+    if (p >= alpha / (order.length - k)) break;
+    significant[i] = true;
+  }
+  return significant;
+}

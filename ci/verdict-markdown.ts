@@ -47,7 +47,7 @@ export function verdictMarkdown(d: GateDecision, c: GateContext): string {
     '',
     `Correctness (summed over the runs): ${d.correctness.map((k) => `${k.label} ${k.baseline} → ${k.candidate}${k.verdict === 'ok' ? '' : ` (${k.verdict})`}`).join(', ')}.`,
     '',
-    `A figure regressed when its median is worse than the tolerance AND a one-sided Mann-Whitney U test over the rounds gives p < ${c.alpha} (with ${c.rounds} rounds per side the smallest possible p is ${smallestP(c.rounds).toPrecision(2)}). The interval is a bootstrap of the median change.`,
+    `A figure regressed when its median is worse than the tolerance AND a one-sided Mann-Whitney U test over the rounds is significant at ${c.alpha} for the whole family of gated figures (Holm's step-down: the k-th smallest p of m is compared with ${c.alpha}/(m−k+1); with ${c.rounds} rounds per side the smallest possible p is ${smallestP(c.rounds).toPrecision(2)}). The interval is a bootstrap of the median change.`,
   );
   return lines.join('\n') + '\n';
 }

@@ -49,8 +49,10 @@ export async function gate(args: string[]): Promise<number> {
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds ${values.rounds}: expected a whole number from 1 to 50`);
   const alpha = Number(values.alpha);
   if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${values.alpha}: expected a number between 0 and 0.5`);
-  if (rounds < roundsNeeded(alpha)) throw new UsageError(`--rounds ${rounds}: with so few rounds no difference can reach p < ${alpha}, so the gate could never fail; use at least ${roundsNeeded(alpha)}`);
   const specs = (values.metric?.length ? values.metric : DEFAULT_METRICS).map((m) => asUsage(() => parseMetricSpec(m)));
+  // Holm tests the smallest p of m figures against alpha / m: rounds must make that reachable
+  const needed = roundsNeeded(alpha / specs.length);
+  if (rounds < needed) throw new UsageError(`--rounds ${rounds}: with so few rounds no difference in any of ${specs.length} figure(s) can reach p < ${alpha}/${specs.length} (Holm), so the gate could never fail; use at least ${needed}`);
   const scenario = scenarioWithShortcuts(file, values);
   const side = (s: Side) => {
     const dir = values[`${s}-dir`];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../ci/decide.js';
 import { parseMetricSpec } from '../ci/metric-spec.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
-import { changeInterval, pGreater, roundsNeeded, seededRandom, smallestP } from '../ci/stats.js';
+import { changeInterval, holm, pGreater, roundsNeeded, seededRandom, smallestP } from '../ci/stats.js';
 import type { Result } from '../results/schema.js';
 
 /** Standard normal from a seeded uniform source (Box-Muller). */
@@ -167,5 +167,25 @@ describe('the gate decision', () => {
     // a baseline that failed its checks cannot be judged against
     const badBase = [10, 11, 10.5, 9.8].map((v) => run(v, { failedCheck: 'clients connected' }));
     expect(decide([p50], badBase, base).verdict).toBe('inconclusive');
+  });
+
+  it("keeps the family's false-alarm rate under alpha with Holm, where a test per figure would not", () => {
+    expect(holm([0.01, 0.04, 0.03], 0.05)).toEqual([true, false, false]); // 0.01 < 0.05/3; then 0.03 ≥ 0.05/2 stops
+    expect(holm([0.01, 0.02, 0.04], 0.05)).toEqual([true, true, true]);
+    expect(holm([NaN, 0.001], 0.05)).toEqual([false, true]);
+    const random = seededRandom(7);
+    const specs = ['latencyMs.e2e.p99:0%', 'server.cpuMsPer1kDeliveries:0%'].map(parseMetricSpec);
+    let familyAlarms = 0;
+    let perFigureAlarms = 0;
+    const gates = 2000;
+    for (let g = 0; g < gates; g++) {
+      // A/A: both sides from the same distributions, two independent figures, 5 rounds each
+      const side = () => Array.from({ length: 5 }, () => run(10 + normal(random), { cpu: 10 + normal(random) }));
+      const d = decide(specs, side(), side());
+      if (d.verdict === 'regression') familyAlarms++;
+      if (d.metrics.some((m) => m.pWorse < 0.05)) perFigureAlarms++;
+    }
+    expect(familyAlarms / gates).toBeLessThanOrEqual(0.05);
+    expect(perFigureAlarms / gates).toBeGreaterThan(familyAlarms / gates); // what testing each at alpha would have flagged
   });
 });

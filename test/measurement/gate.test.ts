@@ -73,6 +73,6 @@ describe('chatbench gate', () => {
     expect(m.stderr).toContain('--metric generator.cpuSeconds: say whether lower or higher is better');
     const few = await cli('gate', file, '--rounds', '3');
     expect(few.code).toBe(2);
-    expect(few.stderr).toContain('--rounds 3: with so few rounds no difference can reach p < 0.05, so the gate could never fail; use at least 4');
+    expect(few.stderr).toContain('--rounds 3: with so few rounds no difference in any of 3 figure(s) can reach p < 0.05/3 (Holm), so the gate could never fail; use at least 4');
   });
 });
