@@ -5,13 +5,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadAssets } from '../reports/html/assets.js';
+import { loadAssets } from './files/report-assets.js';
 import { groupRuns } from '../reports/groups.js';
 import { renderReport } from '../reports/html/render.js';
-import { readResult } from '../reports/run-files.js';
+import { readResult } from './files/run-files.js';
 import { comparisonMarkdown } from '../reports/markdown-comparison.js';
 import type { Result } from '../results/schema.js';
-import { timeStamp } from '../reports/write-run.js';
+import { timeStamp } from './files/write-run.js';
 import { VARIANTS } from '../server/config.js';
 import { runsExitCode } from './run.js';
 import { interleave } from './interleave.js';

@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { summaryLine } from '../loadgen/coordinator/summary.js';
-import { timeStamp } from '../reports/write-run.js';
+import { timeStamp } from './files/write-run.js';
 import { runOnce } from './run-once.js';
 import { PROFILE_FLAGS } from './commands.js';
 import { scenarioWithShortcuts } from './run-options.js';

@@ -4,11 +4,11 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPORT_FLAGS } from './commands.js';
-import { loadAssets } from '../reports/html/assets.js';
+import { loadAssets } from './files/report-assets.js';
 import { renderIndex } from '../reports/html/index-page.js';
 import { renderReport } from '../reports/html/render.js';
-import { findRuns, readResult } from '../reports/run-files.js';
-import { serveReports } from '../reports/serve.js';
+import { findRuns, readResult } from './files/run-files.js';
+import { serveReports } from './files/serve-reports.js';
 import { UsageError } from './usage-error.js';
 
 export async function report(args: string[]): Promise<number> {

@@ -4,7 +4,7 @@
 import { runScenario, type RunOptions } from '../loadgen/coordinator/run.js';
 import { saturationWarning, summaryLine } from '../loadgen/coordinator/summary.js';
 import type { Result } from '../results/schema.js';
-import { writeRun } from '../reports/write-run.js';
+import { writeRun } from './files/write-run.js';
 import { stderrProgress } from './run-options.js';
 
 export interface OnceOptions extends Omit<RunOptions, 'log' | 'progress'> {

@@ -43,6 +43,9 @@ describe('the rooms and the rules between them', () => {
   it('results/ is the ground floor that loadgen/, reports/ and ci/ stand on', () => {
     expect(arrows('results', ['loadgen', 'reports', 'ci', 'server', 'cli', 'bin'])).toEqual([]);
     expect(arrows('reports', ['loadgen', 'ci', 'server', 'cli', 'bin'])).toEqual([]);
+    // renderers only: no file, process or network I/O in reports/
+    const io = sources('reports').filter((f) => /from 'node:(fs|http|net|child_process)'/.test(readFileSync(join(ROOT, f), 'utf8')));
+    expect(io).toEqual([]);
     expect(arrows('ci', ['loadgen', 'server', 'cli', 'bin'])).toEqual([]);
     expect(arrows('loadgen', ['server', 'cli', 'bin', 'ci'])).toEqual([]);
   });

@@ -7,13 +7,13 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../loadgen/coordinator/run.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
-import { loadAssets } from '../reports/html/assets.js';
+import { loadAssets } from '../cli/files/report-assets.js';
 import { renderIndex, verdictOf } from '../reports/html/index-page.js';
 import { renderReport } from '../reports/html/render.js';
-import { findRuns } from '../reports/run-files.js';
-import { serveReports } from '../reports/serve.js';
+import { findRuns } from '../cli/files/run-files.js';
+import { serveReports } from '../cli/files/serve-reports.js';
 import type { Result } from '../results/schema.js';
-import { writeRun } from '../reports/write-run.js';
+import { writeRun } from '../cli/files/write-run.js';
 
 const ARTIFACTS = resolve('test-artifacts');
 const CHARTS = ['percentiles', 'latency', 'connections', 'throughput', 'memory', 'scatter', 'cpu', 'loop', 'errors'];

@@ -1,7 +1,6 @@
 // The HTML report: a pure function of result files (and the uPlot assets it inlines). One file,
 // no network requests, readable in dark mode and on paper.
 import type { Result } from '../../results/schema.js';
-import type { ReportAssets } from './assets.js';
 import { groupRuns, type RunGroup } from '../groups.js';
 import { runLabel, runName } from './chart-data.js';
 import { CLIENT_SCRIPT } from './client-script.js';
@@ -12,6 +11,12 @@ import { renderHeadlineCharts } from './headline-charts.js';
 import { markdownToHtml } from './markdown-html.js';
 import { renderCodesTable, renderSummaryTable } from './summary-table.js';
 import { REPORT_CSS } from './style.js';
+
+/** What a report inlines so it needs no network: uPlot (the CLI reads it from the installed package). */
+export interface ReportAssets {
+  uplotJs: string;
+  uplotCss: string;
+}
 
 export interface ReportOptions {
   /** How to group the runs of a comparison (default: by label and variant). */

@@ -2,11 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-
-export interface ReportAssets {
-  uplotJs: string;
-  uplotCss: string;
-}
+import type { ReportAssets } from '../../reports/html/render.js';
 
 export function loadAssets(): ReportAssets {
   const require = createRequire(import.meta.url);

@@ -1,9 +1,9 @@
 // Where a run's files go: reports/runs/<UTC time>-<scenario>-<variant>/{result.json,report.html}.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadAssets } from './html/assets.js';
-import { renderReport } from './html/render.js';
-import type { Result } from '../results/schema.js';
+import { loadAssets } from './report-assets.js';
+import { renderReport } from '../../reports/html/render.js';
+import type { Result } from '../../results/schema.js';
 
 /** A UTC time for directory names: 20261127T181500Z. */
 export function timeStamp(iso = new Date().toISOString()): string {

@@ -1,8 +1,8 @@
 // Reading result files from disk, for `chatbench report`.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { IndexEntry } from './html/index-page.js';
-import { parseResult, type Result } from '../results/schema.js';
+import type { IndexEntry } from '../../reports/html/index-page.js';
+import { parseResult, type Result } from '../../results/schema.js';
 
 export function readResult(file: string): Result {
   let raw: unknown;
