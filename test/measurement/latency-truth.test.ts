@@ -71,7 +71,10 @@ describe('latency truth', () => {
     expect(r.messages.lost).toBe(0);
     expect(r.latencyMs.e2e.p99).toBeGreaterThanOrEqual(800);
     expect(r.latencyMs.e2e.max).toBeGreaterThanOrEqual(950);
-    expect(r.latencyMs.e2eUncorrected.p99).toBeLessThan(100);
+    // the 1 s stall is hidden from the uncorrected histogram: what is left is the catch-up burst of
+    // ≈ 300 late sends (62–97 ms here, 86–105 ms since the server takes one message per socket per
+    // loop turn), a fraction of the stall
+    expect(r.latencyMs.e2eUncorrected.p99).toBeLessThan(250);
     expect(r.generator.loopDelayMaxMs).toBeGreaterThanOrEqual(900);
     expect(r.generator.saturated).toBe(true); // and the run says so
   }, 60_000);
