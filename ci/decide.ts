@@ -2,7 +2,8 @@
 // The gate's decision, a pure function of the runs: per metric, the median change of the candidate
 // against the baseline, a bootstrap interval of it, a one-sided Mann-Whitney p-value in the
 // direction that would be worse, and a verdict. A metric regressed when BOTH hold: the median
-// change is worse than its tolerance, and p < alpha. Either alone is noise or a trivial change.
+// change is worse than its tolerance, and p is significant at alpha for the family of gated figures
+// (Holm). Either alone is noise or a trivial change.
 import { median } from '../lib/median.js';
 import { figure, figureValue, valueAt } from '../results/figures.js';
 import type { Result } from '../results/schema.js';
@@ -41,7 +42,9 @@ export interface GateDecision {
   saturatedRuns: number;
 }
 
-export function decideMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], alpha: number): MetricDecision {
+/** One figure's change and one-sided p-values; its verdict is 'unchanged' until decide() has
+ * weighed all the gated figures together (or 'no data' / 'n/a' when it cannot be tested). */
+function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[]): MetricDecision {
   const f = figure(spec.path);
   const values = (rs: Result[]) => rs.map((r) => (f ? figureValue(r, f) : valueAt(r, spec.path))).filter((v): v is number => v !== null);
   const baseline = values(baseRuns);
@@ -58,9 +61,7 @@ export function decideMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Res
   const higherIsWorse = spec.better === 'lower';
   const pWorse = higherIsWorse ? pGreater(candidate, baseline) : pGreater(baseline, candidate);
   const pBetter = higherIsWorse ? pGreater(baseline, candidate) : pGreater(candidate, baseline);
-  const worseBy = higherIsWorse ? change : -change;
-  const verdict: MetricVerdict = worseBy > spec.tolerance && pWorse < alpha ? 'regressed' : -worseBy > spec.tolerance && pBetter < alpha ? 'improved' : 'unchanged';
-  return { ...base, change, interval: changeInterval(baseline, candidate), pWorse, pBetter, verdict };
+  return { ...base, change, interval: changeInterval(baseline, candidate), pWorse, pBetter, verdict: 'unchanged' };
 }
 
 function decideCorrectness(baseRuns: Result[], candRuns: Result[]): CorrectnessDecision[] {
@@ -94,11 +95,11 @@ function fewerDeliveries(baseRuns: Result[], candRuns: Result[]): string[] {
 export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05): GateDecision {
   // each figure is tested once; Holm's step-down over the family keeps the chance that any
   // figure is called worse (or better) by noise ≤ alpha, however many figures are gated
-  const raw = specs.map((s) => decideMetric(s, baseRuns, candRuns, 1));
+  const raw = specs.map((s) => measureMetric(s, baseRuns, candRuns));
   const worse = holm(raw.map((m) => m.pWorse), alpha);
   const better = holm(raw.map((m) => m.pBetter), alpha);
   const metrics = raw.map((m, i): MetricDecision => {
-    if (m.verdict === 'no data' || m.verdict === 'n/a') return m;
+    if (m.verdict !== 'unchanged') return m; // no data, or n/a
     const worseBy = m.spec.better === 'lower' ? m.change : -m.change;
     const verdict: MetricVerdict = worseBy > m.spec.tolerance && worse[i] ? 'regressed' : -worseBy > m.spec.tolerance && better[i] ? 'improved' : 'unchanged';
     return { ...m, verdict };

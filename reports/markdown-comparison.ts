@@ -4,7 +4,6 @@
 import { TABLE_FIGURES, type Figure } from '../results/figures.js';
 import { groupFigure, valuesOf, type RunGroup } from './groups.js';
 
-export type { RunGroup } from './groups.js';
 
 function show(f: Figure, v: number): string {
   const shown = f.show ? f.show(v) : v;

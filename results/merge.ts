@@ -24,8 +24,9 @@ const maxOrNull = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null 
  * (a row keeps no histogram), server columns from the part that has them. */
 function mergeSeries(parts: Result[]): SeriesRow[] {
   const seconds = [...new Set(parts.flatMap((r) => r.series.map((row) => row.t)))].sort((a, b) => a - b);
+  const bySecond = parts.map((r) => new Map(r.series.map((row) => [row.t, row])));
   return seconds.map((t) => {
-    const rows = parts.map((r) => r.series.find((row) => row.t === t)).filter((row): row is SeriesRow => row !== undefined);
+    const rows = bySecond.map((m) => m.get(t)).filter((row): row is SeriesRow => row !== undefined);
     const server = rows.find((row) => row.serverRssBytes !== null) ?? rows[0]!;
     return {
       t,

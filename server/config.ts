@@ -2,7 +2,7 @@
 import { DEV_SECRET } from '../protocol/token.js';
 
 import type { VariantName } from '../lib/variants.js';
-import type { CoreConfig } from './core/core-config.js';
+import { CORE_DEFAULTS, type CoreConfig } from './core/core-config.js';
 
 export { VARIANTS, type VariantName } from '../lib/variants.js';
 
@@ -26,6 +26,7 @@ export interface ServerConfig extends CoreConfig {
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
+  ...CORE_DEFAULTS,
   variant: 'coroutine',
   host: '127.0.0.1',
   port: 8080,
@@ -38,24 +39,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   sqliteSync: 'normal',
   commitIntervalMs: 5,
   commitBatch: 512,
-  historyOnJoin: 0,
-  authTimeoutMs: 5000,
-  pingIntervalMs: 30_000,
-  pingTimeoutMs: 10_000,
-  rate: 50,
-  burst: 100,
-  abuseStrikes: 100,
   maxFrameBytes: 65_536,
-  maxBodyBytes: 8192,
-  maxRoomsPerConn: 32,
-  maxConnsPerIp: 0,
-  maxQueueBytes: 1_048_576,
-  slowConsumer: 'disconnect',
   logLevel: 'warn',
   devLogin: false,
   devLoginWithRealSecret: false,
-  injectLatencyMs: 0,
-  injectCpuUs: 0,
 };
 
 export function makeConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {

@@ -18,7 +18,8 @@ import { createHttpHandler, type HttpBackend } from './http.js';
 import { createLogger } from './logger.js';
 import { createMetrics } from './metrics.js';
 import { SqliteStore } from './store/sqlite-store.js';
-import { NullStore, type MessageStore } from './store/store.js';
+import type { MessageStore } from './core/message-store.js';
+import { NullStore } from './store/store.js';
 
 export interface HostOptions {
   /** Listen on an inherited listening socket (workers variant) instead of host:port. */

@@ -6,8 +6,6 @@ import { duration } from './fields.js';
 import { VARIANTS } from '../../lib/variants.js';
 import { THRESHOLD_PATTERN } from '../../results/thresholds.js';
 
-export type { ExecutorSpec } from '../executors/registry.js';
-
 const weight = z.number().nonnegative();
 const BehavioursSchema = z
   .object({

@@ -33,7 +33,8 @@ const PICKS: Record<string, Pick> = {
 
 function seriesBands(results: Result[]): { t: number[] } & Record<string, Band | number[]> {
   const t = [...new Set(results.flatMap((r) => r.series.map((row) => row.t)))].sort((a, b) => a - b);
-  const at = t.map((sec) => results.map((r) => r.series.find((row) => row.t === sec)));
+  const bySecond = results.map((r) => new Map(r.series.map((row) => [row.t, row])));
+  const at = t.map((sec) => bySecond.map((rows) => rows.get(sec)));
   const out: { t: number[] } & Record<string, Band | number[]> = { t };
   for (const [key, pick] of Object.entries(PICKS)) {
     const band: Band = { m: [], lo: [], hi: [] };

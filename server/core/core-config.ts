@@ -16,3 +16,20 @@ export interface CoreConfig {
   injectLatencyMs: number; // FAULT INJECTION: delay every delivery
   injectCpuUs: number; // FAULT INJECTION: burn this much CPU per delivery
 }
+
+export const CORE_DEFAULTS: CoreConfig = {
+  historyOnJoin: 0,
+  authTimeoutMs: 5000,
+  pingIntervalMs: 30_000,
+  pingTimeoutMs: 10_000,
+  rate: 50,
+  burst: 100,
+  abuseStrikes: 100,
+  maxBodyBytes: 8192,
+  maxRoomsPerConn: 32,
+  maxConnsPerIp: 0,
+  maxQueueBytes: 1_048_576,
+  slowConsumer: 'disconnect',
+  injectLatencyMs: 0,
+  injectCpuUs: 0,
+};

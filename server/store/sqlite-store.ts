@@ -2,7 +2,7 @@
 // until a batch fills) and are inserted in one transaction, off the fan-out path.
 import Database from 'better-sqlite3';
 import type { StoredMessage } from '../../protocol/frames.js';
-import type { CommitSink, MessageStore } from './store.js';
+import type { CommitSink, MessageStore } from '../core/message-store.js';
 
 interface Row {
   room: string;

@@ -2,7 +2,6 @@
 import type { StoredMessage } from '../../protocol/frames.js';
 import type { CommitSink, MessageStore } from '../core/message-store.js';
 
-export type { CommitSink, MessageStore } from '../core/message-store.js';
 
 /** --persist none: nothing stored, acks right away, no history. */
 export class NullStore implements MessageStore {

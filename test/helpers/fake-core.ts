@@ -3,7 +3,7 @@
 import { pino } from 'pino';
 import type { StoredMessage } from '../../protocol/frames.js';
 import { ChatCore, type Publisher } from '../../server/core/chat-core.js';
-import type { CoreConfig } from '../../server/core/core-config.js';
+import { CORE_DEFAULTS, type CoreConfig } from '../../server/core/core-config.js';
 import type { IpCounter } from '../../server/core/ip-counter.js';
 import type { CommitSink, MessageStore } from '../../server/core/message-store.js';
 import type { Session } from '../../server/core/session.js';
@@ -85,22 +85,6 @@ export class FakeVerifier implements TokenVerifier {
   }
 }
 
-export const CORE_DEFAULTS: CoreConfig = {
-  historyOnJoin: 0,
-  authTimeoutMs: 5000,
-  pingIntervalMs: 30_000,
-  pingTimeoutMs: 10_000,
-  rate: 50,
-  burst: 100,
-  abuseStrikes: 100,
-  maxBodyBytes: 8192,
-  maxRoomsPerConn: 32,
-  maxConnsPerIp: 0,
-  maxQueueBytes: 1 << 20,
-  slowConsumer: 'disconnect',
-  injectLatencyMs: 0,
-  injectCpuUs: 0,
-};
 
 export function fakeCore(config: Partial<CoreConfig> = {}, o: { publisher?: Publisher; ipCounter?: IpCounter; prefix?: string } = {}) {
   const store = new ManualStore();

@@ -5,7 +5,7 @@
 import { encodeAck, encodeError, encodeMsg, type StoredMessage } from '../../../protocol/frames.js';
 import { ErrorCode } from '../../../protocol/errors.js';
 import type { ChatCore, Publisher } from '../../core/chat-core.js';
-import type { CommitSink } from '../../store/store.js';
+import type { CommitSink } from '../../core/message-store.js';
 import { ownerOf, type BusMessage, type ThreadBus } from './bus.js';
 import type { SharedCounts } from './shared-counts.js';
 
