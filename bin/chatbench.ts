@@ -4,6 +4,7 @@
 import { UsageError } from '../cli/usage-error.js';
 import { ScenarioError } from '../loadgen/scenario/parse.js';
 import { TargetUnreachableError } from '../loadgen/coordinator/run.js';
+import { LateStartError, ShardError } from '../loadgen/coordinator/shard.js';
 import { COMMANDS, usage } from '../cli/commands.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -28,7 +29,7 @@ async function main(argv: string[]): Promise<number> {
 /** Exit 2: the command line or the scenario file is wrong (node:util parseArgs errors included). */
 function isUsageProblem(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return err instanceof ScenarioError || err instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+  return err instanceof ScenarioError || err instanceof UsageError || err instanceof ShardError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
 }
 
 main(process.argv.slice(2)).then(
@@ -36,7 +37,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ScenarioError || err instanceof TargetUnreachableError) console.error(err.message);
+    if (err instanceof ScenarioError || err instanceof TargetUnreachableError || err instanceof ShardError || err instanceof LateStartError) console.error(err.message);
     else if (err instanceof Error) console.error(`chatbench: ${err.message}`);
     else console.error('chatbench:', err);
     process.exitCode = isUsageProblem(err) ? 2 : 1;

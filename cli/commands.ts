@@ -27,7 +27,16 @@ export const RUN_FLAGS = {
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/runs/<time>-<scenario>-<variant>)' },
   json: { type: 'boolean', default: false, help: 'print the result JSON on stdout' },
   'token-key': { type: 'string', arg: 'FILE', help: 'a private JWK: clients sign RS256/ES256/EdDSA tokens (scenario auth:)' },
+  shard: { type: 'string', arg: 'I/N|auto/N', help: "run only shard I of N (its rooms; needs --target); auto: I from JOB_COMPLETION_INDEX" },
+  'start-at': { type: 'string', arg: 'TIME', help: 'begin the schedule at this wall-clock time (ISO 8601 or epoch ms): every shard alike' },
+  'max-late': { type: 'string', default: '2s', arg: 'D', help: 'a shard ready later than --start-at + D fails (default 2s)' },
+  'run-id': { type: 'string', arg: 'ID', help: "the shards' shared run id (default: derived from the scenario, N and --start-at)" },
   ...SCENARIO_FLAGS,
+} as const satisfies Flags;
+
+export const MERGE_FLAGS = {
+  out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/runs/<time>-<scenario>-<variant>-merged)' },
+  json: { type: 'boolean', default: false, help: 'print the merged result JSON on stdout' },
 } as const satisfies Flags;
 
 export const COMPARE_FLAGS = {
@@ -84,6 +93,14 @@ export const COMMANDS: Command[] = [
     exits: '96 a sanity check failed (the run measured too little), 99 a threshold failed',
     flags: RUN_FLAGS,
     load: async () => (await import('./run.js')).run,
+  },
+  {
+    name: 'merge',
+    usage: ['chatbench merge SHARD_DIR|RESULT.json|DIR_OF_SHARDS … [--out DIR]'],
+    summary: 'the shards of one sharded run as one result and report (histograms added, checks re-evaluated)',
+    exits: '2 the parts are not one run (named), 96 a sanity check failed, 99 a threshold failed',
+    flags: MERGE_FLAGS,
+    load: async () => (await import('./merge.js')).merge,
   },
   {
     name: 'compare',

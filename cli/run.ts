@@ -6,6 +6,8 @@ import { RUN_FLAGS } from './commands.js';
 import { scenarioWithShortcuts } from './run-options.js';
 import { UsageError } from './usage-error.js';
 import type { Result } from '../results/schema.js';
+import { parseShard, parseStartAt, ShardError } from '../loadgen/coordinator/shard.js';
+import { parseDuration } from '../lib/duration.js';
 
 export const THRESHOLD_FAILED_EXIT = 99;
 /** A sanity check failed: the run measured nothing trustworthy (docs/loadgen.md, "Sanity checks"). */
@@ -34,6 +36,7 @@ export async function run(args: string[]): Promise<number> {
     ...(values.target ? { target: values.target } : {}),
     ...(values.secret ? { secret: values.secret } : {}),
     ...(values['token-key'] ? { tokenKey: values['token-key'] } : {}),
+    ...shardOptions(values),
   });
   if (values.json) console.log(JSON.stringify(result));
   else {
@@ -42,4 +45,21 @@ export async function run(args: string[]): Promise<number> {
     console.log(`result: ${paths.result}`);
   }
   return runsExitCode([result]);
+}
+
+/** --shard, --start-at, --max-late, --run-id as run options. */
+function shardOptions(v: { shard?: string | undefined; 'start-at'?: string | undefined; 'max-late'?: string | undefined; 'run-id'?: string | undefined }) {
+  if (!v.shard && v['run-id'] !== undefined) throw new ShardError('--run-id is for sharded runs: give --shard I/N too');
+  return {
+    ...(v.shard ? { shard: parseShard(v.shard) } : {}),
+    ...(v['start-at'] !== undefined ? { startAtMs: parseStartAt(v['start-at']) } : {}),
+    ...(v['max-late'] !== undefined ? { maxLateMs: durationMs(v['max-late']) } : {}),
+    ...(v['run-id'] !== undefined ? { runId: v['run-id'] } : {}),
+  };
+}
+
+function durationMs(spec: string): number {
+  const ms = parseDuration(spec);
+  if (ms === undefined) throw new ShardError(`--max-late ${spec}: expected a duration (500ms, 2s)`);
+  return ms;
 }

@@ -22,9 +22,10 @@ const maxOrNull = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null 
 
 /** Per-second rows of the parts added by second: counts summed, e2e percentiles the worst part's
  * (a row keeps no histogram), server columns from the part that has them. */
-function mergeSeries(parts: Result[]): SeriesRow[] {
-  const seconds = [...new Set(parts.flatMap((r) => r.series.map((row) => row.t)))].sort((a, b) => a - b);
-  const bySecond = parts.map((r) => new Map(r.series.map((row) => [row.t, row])));
+function mergeSeries(parts: Result[], offsetsSec: number[]): SeriesRow[] {
+  const shifted = parts.map((r, i) => r.series.map((row) => ({ ...row, t: row.t + (offsetsSec[i] ?? 0) })));
+  const seconds = [...new Set(shifted.flatMap((rows) => rows.map((row) => row.t)))].sort((a, b) => a - b);
+  const bySecond = shifted.map((rows) => new Map(rows.map((row) => [row.t, row])));
   return seconds.map((t) => {
     const rows = bySecond.map((m) => m.get(t)).filter((row): row is SeriesRow => row !== undefined);
     const server = rows.find((row) => row.serverRssBytes !== null) ?? rows[0]!;
@@ -47,7 +48,13 @@ function mergeSeries(parts: Result[]): SeriesRow[] {
   });
 }
 
-export function mergeResults(parts: Result[]): Result {
+export interface MergeOptions {
+  /** Seconds to add to each part's series times: parts that started at different wall-clock
+   * seconds line up (default 0 each). */
+  offsetsSec?: number[];
+}
+
+export function mergeResults(parts: Result[], options: MergeOptions = {}): Result {
   if (parts.length === 0) throw new Error('mergeResults: no results');
   const first = parts[0]!;
   const m = (key: keyof Result['messages']) => sum(parts.map((r) => r.messages[key] as number));
@@ -95,9 +102,13 @@ export function mergeResults(parts: Result[]): Result {
     },
     errors: addCounts(parts.map((r) => r.errors)),
     closes: addCounts(parts.map((r) => r.closes)),
-    series: mergeSeries(parts),
+    series: mergeSeries(parts, options.offsetsSec ?? []),
     // the whole saturates when its first part does (each part's p99 passed the limit on its own)
-    saturation: parts.map((r) => r.saturation ?? null).filter((s) => s !== null).sort((a, b) => a.atSec - b.atSec)[0] ?? null,
+    saturation:
+      parts
+        .map((r, i) => (r.saturation ? { ...r.saturation, atSec: r.saturation.atSec + (options.offsetsSec?.[i] ?? 0) } : null))
+        .filter((s) => s !== null)
+        .sort((a, b) => a.atSec - b.atSec)[0] ?? null,
     checks: [],
     thresholds: [],
   };

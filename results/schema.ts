@@ -130,6 +130,27 @@ export const ResultSchema = z.object({
     .describe('the sanity checks every run passes beside its thresholds (a run that measured nothing fails them)'),
   thresholds: z.array(z.object({ expression: z.string(), actual: z.number().nullable(), ok: z.boolean() })),
   series: z.array(SeriesRowSchema),
+  shard: z
+    .object({
+      index: z.number().int().nonnegative(),
+      count: z.number().int().positive(),
+      runId: z.string().describe('the same in every shard of one run'),
+      t0: z.string().describe("the schedule's start on this shard's wall clock (ISO 8601): merge aligns per-second rows on it"),
+      startAt: z.string().optional().describe('the --start-at every shard aimed for'),
+      lateMs: z.number().nonnegative().describe('how far after startAt this shard started (0 when on time or without startAt)'),
+    })
+    .optional()
+    .describe('set on one shard of a sharded run (chatbench run --shard I/N); absent from whole runs and merged results'),
+  merged: z
+    .object({
+      runId: z.string(),
+      shards: z.number().int().positive(),
+      serverFiguresFrom: z.string().describe('which part probed the server: its figures are the merged result\'s'),
+      maxLateMs: z.number().nonnegative(),
+      t0SpreadMs: z.number().nonnegative().describe('latest minus earliest shard start'),
+    })
+    .optional()
+    .describe('set on a result merged from shards (chatbench merge)'),
 });
 
 export type Result = z.infer<typeof ResultSchema>;

@@ -185,4 +185,16 @@ describe('loss accounting of a virtual user (no socket)', () => {
     expect(vu.expected(3)).toBe(2);
     expect(vu.delivered).toBe(2);
   });
+
+  it('does not call a msg reordered for arriving after the ack of a later own message', () => {
+    const { rec, vu, feed } = user();
+    feed('{"type":"joined","room":"r","members":2,"seq":0}');
+    feed(encodeAck(0, 'r', 2)); // acked at once; seq 1 (someone else's) is still being fanned out
+    feed(msg(1));
+    feed(msg(4));
+    feed(msg(3)); // this one is out of order: msg 4 came first
+    expect(rec.reordered).toBe(1);
+    expect(rec.duplicated).toBe(0);
+    expect(vu.delivered).toBe(3);
+  });
 });

@@ -7,7 +7,7 @@ import type { GeneratorOutcome } from './generators.js';
 import { mergeEncoded, summarize } from '../../results/histogram.js';
 import type { ServerSample } from './probe/server-probe.js';
 import type { Scenario } from '../scenario/schema.js';
-import { slope } from './stats.js';
+import { MIN_CONNECTIONS_FOR_MEMORY, memoryPerConnection } from '../../results/memory-fit.js';
 import { median } from '../../lib/median.js';
 import type { Executor } from '../executors/executor.js';
 import { evaluateThresholds } from '../../results/thresholds.js';
@@ -16,8 +16,6 @@ import { packageRoot } from '../../lib/paths.js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Below this many connections, memory noise (MBs) swamps a few KB per connection: no figure. */
-export const MIN_CONNECTIONS_FOR_MEMORY = 1000;
 export const LOOP_DELAY_SATURATED_MS = 50;
 export const LOOP_BLOCK_SATURATED_MS = 200;
 export const CPU_SATURATED_FRACTION = 0.9;
@@ -34,6 +32,9 @@ export interface BuildInput {
   executor: Executor;
   serverPids: number[];
   processes: number;
+  /** Clients this run created (a shard's share; default all of the executor's). */
+  clients?: number;
+  shard?: Result['shard'];
 }
 
 export function buildResult(i: BuildInput): Result {
@@ -56,7 +57,7 @@ export function buildResult(i: BuildInput): Result {
     startedAt: i.startedAt.toISOString(),
     durationSec: round(i.wallSec, 3),
     env: environment(),
-    connections: { target: i.executor.clients, peak: c.peakConnected, failed: c.connectFailed, retries: c.connectRetries, reconnects: c.reconnects },
+    connections: { target: i.clients ?? i.executor.clients, peak: c.peakConnected, failed: c.connectFailed, retries: c.connectRetries, reconnects: c.reconnects },
     messages: {
       sent: c.sent,
       acked: c.acked,
@@ -89,6 +90,7 @@ export function buildResult(i: BuildInput): Result {
     checks: [],
     thresholds: [],
     series,
+    ...(i.shard ? { shard: i.shard } : {}),
   };
   result.checks = sanityChecks(result, scenario.sanity);
   result.thresholds = evaluateThresholds(scenario.thresholds, result);
@@ -166,17 +168,13 @@ function serverFigures(samples: ServerSample[], t0Us: number, exec: Executor, de
   const peak = (key: 'rssBytes' | 'heapBytes') => (known.length ? Math.max(...known.map((s) => s[key] ?? 0)) : null);
   const rampEndUs = t0Us + (exec.rampEndMs + 1000) * 1e3;
   const ramp = known.filter((s) => s.atUs >= t0Us && s.atUs <= rampEndUs && s.connections !== null);
-  const span = ramp.length ? Math.max(...ramp.map((s) => s.connections!)) - Math.min(...ramp.map((s) => s.connections!)) : 0;
-  const fit = span >= MIN_CONNECTIONS_FOR_MEMORY;
-  const rss = fit ? slope(ramp.map((s) => ({ x: s.connections!, y: s.rssBytes! }))) : null;
-  const heap = fit ? slope(ramp.filter((s) => s.heapBytes !== null).map((s) => ({ x: s.connections!, y: s.heapBytes! }))) : null;
   const cpuKnown = samples.filter((s) => s.cpuSeconds !== null);
   const cpuSeconds = cpuKnown.length >= 2 ? cpuKnown.at(-1)!.cpuSeconds! - cpuKnown[0]!.cpuSeconds! : null;
   return {
     rssBytes: peak('rssBytes'),
     heapUsedBytes: peak('heapBytes'),
     cpuSeconds: cpuSeconds === null ? null : round(cpuSeconds, 3),
-    memoryPerConnection: rss !== null && heap !== null ? { rssBytes: Math.round(rss), heapBytes: Math.round(heap), samples: ramp.length } : null,
+    memoryPerConnection: memoryPerConnection(ramp.map((s) => ({ connections: s.connections!, rss: s.rssBytes!, heap: s.heapBytes }))),
     cpuMsPer1kDeliveries: cpuSeconds !== null && delivered > 0 ? round((cpuSeconds * 1000) / (delivered / 1000), 3) : null,
     idleHold: idleHold(known, t0Us, exec),
   };

@@ -11,6 +11,9 @@ import type { Target, WorkerPlan } from '../worker/messages.js';
 import type { Result } from '../../results/schema.js';
 import { DEV_SECRET } from '../../protocol/token.js';
 import { freshKeys, readPrivateJwk } from './auth-keys.js';
+import { roomMapper, shardClients, type ShardSpec } from '../worker/population.js';
+import { runIdOf, ShardError, startDelay } from './shard.js';
+import type { StartPlan } from './generators.js';
 
 export const CLIENTS_PER_PROCESS = 12_500; // well under the 20,000 open files a process may hold
 /** Binding to port 0 on one address gets slow (kernel time) as its ~28k ports fill; measured here:
@@ -28,6 +31,14 @@ export interface RunOptions {
   tokenKey?: string;
   /** Embedded servers only: which build and extra flags (default: this checkout's, none). */
   server?: ServerBuild;
+  /** Run only this shard's rooms (docs/distributed.md); needs a --target. */
+  shard?: ShardSpec;
+  /** The id the shards of one run share (default: derived from the scenario, the count, startAtMs). */
+  runId?: string;
+  /** Start the schedule at this wall-clock instant (epoch ms). */
+  startAtMs?: number;
+  /** How late after startAtMs the schedule may still start (default 2 s). */
+  maxLateMs?: number;
   log: (line: string) => void;
   progress?: (s: SecondAggregate, totalSec: number) => void;
 }
@@ -40,6 +51,9 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   const exec = createExecutor(scenario);
   const variant = o.target ? 'external' : (o.variant ?? scenario.variant);
   const embedded: EmbeddedServer[] = [];
+  if (o.shard && !o.target) throw new ShardError('--shard needs --target: every shard of a run loads the same servers');
+  const mine = shardClients(exec.clients, roomMapper(scenario.rooms, exec.clients), o.shard);
+  if (o.shard && mine.length === 0) throw new ShardError(`shard ${o.shard.index}/${o.shard.count} has no clients: the scenario's rooms do not reach every shard (rooms are dealt round robin); use fewer shards`);
   let urls: URL[];
   let tokenKey: JsonWebKey | undefined = o.tokenKey ? readPrivateJwk(o.tokenKey) : undefined;
   try {
@@ -55,11 +69,14 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       urls = embedded.map((s) => new URL(s.wsUrl));
       o.log(`embedded server${embedded.length > 1 ? 's' : ''} (${variant}): ${embedded.map((s) => `pid ${s.pid} on ${s.url}`).join(', ')}`);
     }
-    const servers: ServerEndpoint[] = urls.map((u, i) => ({ url: `http://${u.host}`, ...(embedded[i] ? { pid: embedded[i].pid } : {}) }));
+    // one place probes the servers: the run, or shard 0 of a sharded run (merge takes its figures)
+    const probes = !o.shard || o.shard.index === 0;
+    const servers: ServerEndpoint[] = probes
+      ? urls.map((u, i) => ({ url: `http://${u.host}`, ...(embedded[i] ? { pid: embedded[i].pid } : {}) })) : [];
     const targets: Target[] = urls.map((u) => ({ host: u.hostname, port: Number(u.port || 80), path: u.pathname + u.search }));
-    const processes = scenario.generators ?? Math.max(1, Math.ceil(exec.clients / CLIENTS_PER_PROCESS));
+    const processes = scenario.generators ?? Math.max(1, Math.ceil(mine.length / CLIENTS_PER_PROCESS));
     const loopback = urls.every((u) => isLoopback(u.hostname));
-    const perAddress = Math.ceil(exec.clients / processes / CLIENTS_PER_ADDRESS);
+    const perAddress = Math.ceil(mine.length / processes / CLIENTS_PER_ADDRESS);
     const sources = loopback ? sourceAddresses(processes * perAddress) : [];
     const plans: WorkerPlan[] = Array.from({ length: processes }, (_, w) => ({
       worker: w,
@@ -69,6 +86,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       secret,
       ...(tokenKey ? { tokenKey } : {}),
       scenario,
+      ...(o.shard ? { shard: o.shard } : {}),
     }));
     const samples: ServerSample[] = [];
     const warned = new Set<string>();
@@ -80,18 +98,22 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       }
       samples.push(s);
     };
-    const probe = setInterval(() => void sampleServers(servers, monoUs()).then(keep), 1000);
-    keep(await sampleServers(servers, monoUs()));
+    const sample = async () => {
+      if (servers.length) keep(await sampleServers(servers, monoUs()));
+    };
+    const probe = setInterval(() => void sample(), 1000);
+    await sample();
     const startedAt = new Date();
     const wall0 = monoUs();
-    o.log(`running ${scenario.name} (${exec.type}): ${exec.clients} clients in ${processes} generator process(es) against ${urls.map((u) => u.href).join(', ')}`);
+    const part = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${mine.length} of ${exec.clients} clients)` : '';
+    o.log(`running ${scenario.name} (${exec.type}): ${mine.length} clients${part} in ${processes} generator process(es) against ${urls.map((u) => u.href).join(', ')}`);
     let outcome;
     try {
-      outcome = await runGenerators(plans, (s) => o.progress?.(s, exec.durationMs / 1000));
+      outcome = await runGenerators(plans, (s) => o.progress?.(s, exec.durationMs / 1000), startPlan(o));
     } finally {
       clearInterval(probe);
     }
-    keep(await sampleServers(servers, monoUs()));
+    await sample();
     return buildResult({
       scenario,
       ...(o.scenarioFile ? { scenarioFile: o.scenarioFile } : {}),
@@ -104,6 +126,19 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       executor: exec,
       serverPids: embedded.map((s) => s.pid),
       processes,
+      clients: mine.length,
+      ...(o.shard
+        ? {
+            shard: {
+              index: o.shard.index,
+              count: o.shard.count,
+              runId: runIdOf(scenario, o.shard.count, o.startAtMs, o.runId),
+              t0: new Date(outcome.t0EpochMs).toISOString(),
+              ...(o.startAtMs !== undefined ? { startAt: new Date(o.startAtMs).toISOString() } : {}),
+              lateMs: Math.round(outcome.lateMs),
+            },
+          }
+        : {}),
     });
   } finally {
     for (const s of embedded) {
@@ -112,6 +147,20 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     }
   }
 }
+
+/** With --start-at: wait for it, or start at once and say how late (failing past --max-late). */
+function startPlan(o: RunOptions): StartPlan | undefined {
+  const at = o.startAtMs;
+  if (at === undefined) return undefined;
+  return () => {
+    const d = startDelay(at, o.maxLateMs ?? DEFAULT_MAX_LATE_MS);
+    if (d.lateMs > 0) o.log(`warning: started ${d.lateMs} ms after --start-at ${new Date(at).toISOString()} (this shard's schedule is that much behind the others)`);
+    else if (d.waitMs > 1000) o.log(`waiting ${(d.waitMs / 1000).toFixed(1)} s for --start-at ${new Date(at).toISOString()}`);
+    return d;
+  };
+}
+
+export const DEFAULT_MAX_LATE_MS = 2000;
 
 function parseTarget(target: string): URL {
   let url: URL;

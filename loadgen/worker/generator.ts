@@ -1,6 +1,6 @@
-// One generator process: creates its share of the clients (index i with i % workers == worker),
-// connects and disconnects them as the executor plans, drives every sender from one timer, plays
-// the slow-consumer and reconnector behaviours, reports a tick per second, then drains and
+// One generator process: creates its share of the clients (the k-th of its shard's clients when
+// k % workers == worker), connects and disconnects them as the executor plans, drives every
+// sender from one timer, plays the slow-consumer and reconnector behaviours, reports a tick per second, then drains and
 // reports totals. Connection failures before `joined` are retried (up to MAX_ATTEMPTS) while the
 // run lasts; only then do they count as failed.
 import { signingKey, signToken, signTokenWithKey, type SigningKey } from '../../protocol/token.js';
@@ -13,7 +13,7 @@ import { ClientError, ClientFailure } from './client/client-errors.js';
 import type { Executor } from '../executors/executor.js';
 import { createExecutor } from '../executors/registry.js';
 import { encode } from '../../results/histogram.js';
-import { behaviourOf, countBehaviour, roomMapper } from './population.js';
+import { behaviourOf, countBehaviour, roomMapper, shardClients } from './population.js';
 import { Recorder } from './recorder.js';
 import { behavioursOf, type BehavioursSpec } from '../scenario/schema.js';
 import { SendSchedule } from './send-schedule.js';
@@ -67,7 +67,9 @@ export class Generator implements GeneratorContext {
     this.senders = countBehaviour(this.behaviours, this.exec.clients, 'chatty');
     const roomOf = roomMapper(s.rooms, this.exec.clients);
     const waitForAck = this.behaviours.chatty?.waitForAck ?? false;
-    for (let i = plan.worker; i < this.exec.clients; i += plan.workers) {
+    const mine = shardClients(this.exec.clients, roomOf, plan.shard);
+    for (let k = plan.worker; k < mine.length; k += plan.workers) {
+      const i = mine[k]!;
       const roomIndex = roomOf(i);
       const behaviour = CODES[behaviourOf(this.behaviours, i)];
       this.users.push(new VirtualUser(this, i, `r${roomIndex}`, roomIndex, behaviour, behaviour === Behaviour.Chatty && waitForAck));

@@ -1,5 +1,6 @@
 // Messages between the coordinator and its generator processes (Node IPC, JSON).
 import type { Scenario } from '../scenario/schema.js';
+import type { ShardSpec } from './population.js';
 
 export interface Target {
   host: string;
@@ -18,6 +19,8 @@ export interface WorkerPlan {
   /** Sign tokens with this private JWK instead of HS256 with the secret. */
   tokenKey?: JsonWebKey;
   scenario: Scenario;
+  /** Only this shard's rooms (a sharded run: docs/distributed.md). */
+  shard?: ShardSpec;
 }
 
 export interface TickCounts {

@@ -47,3 +47,24 @@ export function roomMapper(r: RoomsSpec, clients: number): (i: number) => number
     return lo;
   };
 }
+
+/** Which part of a sharded run a generator belongs to (docs/distributed.md). */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** Rooms are dealt to shards round robin, so every member of a room runs on one machine and
+ * every e2e latency is taken on one host's monotonic clock. */
+export function shardOfRoom(room: number, count: number): number {
+  return room % count;
+}
+
+/** The client indexes shard `shard` runs, ascending (all of them without a shard). Executors plan
+ * by global index and global sender count, so a shard's clients keep their place in the whole
+ * run's schedule and N shards together send what one run would. */
+export function shardClients(clients: number, roomOf: (i: number) => number, shard: ShardSpec | undefined): number[] {
+  const mine: number[] = [];
+  for (let i = 0; i < clients; i++) if (!shard || shardOfRoom(roomOf(i), shard.count) === shard.index) mine.push(i);
+  return mine;
+}

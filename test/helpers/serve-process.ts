@@ -24,7 +24,7 @@ export async function serve(args: string[], o: { fdLimit?: number } = {}): Promi
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code, signal) => resolve(code ?? (signal ? -1 : null))));
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
+      const m = /listening on http:\/\/[^:/]+:(\d+)/.exec(line);
       if (m) resolve(Number(m[1]));
     });
     void exited.then((code) => reject(new Error(`serve exited ${code}: ${stderr.join('\n')}`)));

@@ -33,6 +33,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
   private joinSeq = 0;
   private next = 0; // next seq expected in the room
   private maxSeq = 0;
+  private maxDeliveredSeq = 0; // highest seq received as a msg frame (own acks apart)
   private readySeen = false; // `ready` came and our `join` went: a second `ready` changes nothing
   private missing: Gaps | undefined;
   private windowDelivered = 0;
@@ -114,6 +115,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
         this.joinSeq = f.seq;
         this.next = this.joinSeq + 1;
         this.maxSeq = this.joinSeq;
+        this.maxDeliveredSeq = this.joinSeq;
         this.ctx.joined(this);
         return;
       case 'error': {
@@ -192,12 +194,15 @@ export class VirtualUser extends WsConnection implements Scheduled {
       if ((this.missing ??= new Gaps()).add(this.next, seq - 1)) rec.error(ClientError.GAPS_OVERFLOW);
       this.next = seq + 1;
     } else if (this.missing?.fill(seq)) {
-      if (!own) rec.reordered++;
+      // out of order only against other msg frames: an ack is another stream, and a server may
+      // well ack message N before it has delivered N − 1 from someone else
+      if (!own && seq < this.maxDeliveredSeq) rec.reordered++;
     } else {
       if (!own) rec.duplicated++;
       return false;
     }
     if (own) return false;
+    if (seq > this.maxDeliveredSeq) this.maxDeliveredSeq = seq;
     this.windowDelivered++;
     rec.delivered++;
     rec.lastDeliveryUs = nowUs;
