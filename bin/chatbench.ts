@@ -5,6 +5,7 @@ import { UsageError } from '../cli/usage-error.js';
 import { ScenarioError } from '../loadgen/scenario/parse.js';
 import { TargetUnreachableError } from '../loadgen/coordinator/run.js';
 import { LateStartError, ShardError } from '../loadgen/coordinator/shard.js';
+import { PinningError } from '../loadgen/coordinator/pinning.js';
 import { COMMANDS, usage } from '../cli/commands.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -29,7 +30,7 @@ async function main(argv: string[]): Promise<number> {
 /** Exit 2: the command line or the scenario file is wrong (node:util parseArgs errors included). */
 function isUsageProblem(err: unknown): boolean {
   const code = (err as { code?: unknown } | null)?.code;
-  return err instanceof ScenarioError || err instanceof UsageError || err instanceof ShardError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+  return err instanceof ScenarioError || err instanceof UsageError || err instanceof ShardError || err instanceof PinningError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
 }
 
 main(process.argv.slice(2)).then(

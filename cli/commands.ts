@@ -21,12 +21,16 @@ export const SCENARIO_FLAGS = {
   rate: { type: 'string', arg: 'R', help: "override the rate (the executor's overall rate, or each sender's)" },
 } as const satisfies Flags;
 
+const pinFlag = (dflt: 'off' | 'auto') =>
+  ({ type: 'string', default: dflt, arg: 'auto|on|off', help: `embedded servers on half the cores, the generator on the other half (taskset; default ${dflt}${dflt === 'auto' ? ': on with ≥ 2 cores' : ''})` }) as const;
+
 export const RUN_FLAGS = {
   variant: { type: 'string', arg: 'NAME', help: "server variant to start (default: the scenario's)" },
   target: { type: 'string', arg: 'ws://H:P[,…]', help: 'test running servers instead of starting one' },
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/runs/<time>-<scenario>-<variant>)' },
   json: { type: 'boolean', default: false, help: 'print the result JSON on stdout' },
   'token-key': { type: 'string', arg: 'FILE', help: 'a private JWK: clients sign RS256/ES256/EdDSA tokens (scenario auth:)' },
+  pin: pinFlag('off'),
   shard: { type: 'string', arg: 'I/N|auto/N', help: "run only shard I of N (its rooms; needs --target); auto: I from JOB_COMPLETION_INDEX" },
   'start-at': { type: 'string', arg: 'TIME', help: 'begin the schedule at this wall-clock time (ISO 8601 or epoch ms): every shard alike' },
   'max-late': { type: 'string', default: '2s', arg: 'D', help: 'a shard ready later than --start-at + D fails (default 2s)' },
@@ -43,6 +47,7 @@ export const COMPARE_FLAGS = {
   variants: { type: 'string', default: VARIANTS.join(','), arg: 'a,b,…', help: `variants to compare (default ${VARIANTS.join(',')})` },
   repeat: { type: 'string', default: '1', arg: 'N', help: 'rounds, interleaved; each figure is the median over them' },
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/compare/<time>-<scenario>)' },
+  pin: pinFlag('auto'),
   ...SCENARIO_FLAGS,
 } as const satisfies Flags;
 
@@ -57,7 +62,15 @@ export const GATE_FLAGS = {
   alpha: { type: 'string', default: '0.05', arg: 'A', help: 'significance level (default 0.05)' },
   metric: { type: 'string', multiple: true, arg: 'FIG[:TOL%][:lower|higher]', help: 'a figure to gate, by catalog name or result path (repeatable; default e2e p50, e2e p99, server CPU / 1k deliveries at 10%)' },
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/gate/<time>-<scenario>)' },
+  pin: pinFlag('auto'),
   ...SCENARIO_FLAGS,
+} as const satisfies Flags;
+
+export const HISTORY_FLAGS = {
+  metric: { type: 'string', multiple: true, arg: 'FIG', help: 'a figure to follow, by catalog name or result path (repeatable; default e2e p50, e2e p99, server CPU / 1k deliveries)' },
+  label: { type: 'string', arg: 'L', help: 'only results with this label (the gate\'s: baseline or candidate)' },
+  alpha: { type: 'string', default: '0.001', arg: 'A', help: 'significance of a change point (default 0.001)' },
+  out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/history/<time>)' },
 } as const satisfies Flags;
 
 export const PROFILE_FLAGS = {
@@ -117,6 +130,14 @@ export const COMMANDS: Command[] = [
     exits: '98 regression, 97 inconclusive',
     flags: GATE_FLAGS,
     load: async () => (await import('./gate.js')).gate,
+  },
+  {
+    name: 'history',
+    usage: ['chatbench history DIR|RESULT.json … [--metric FIG]… [--label L]'],
+    summary: 'results of many commits as a trend report per figure, with change points',
+    exits: '98 the newest commit starts a worse level',
+    flags: HISTORY_FLAGS,
+    load: async () => (await import('./history.js')).history,
   },
   {
     name: 'profile',

@@ -17,7 +17,7 @@ import { runsExitCode } from './run.js';
 import { interleave } from './interleave.js';
 import { runOnce } from './run-once.js';
 import { COMPARE_FLAGS } from './commands.js';
-import { scenarioWithShortcuts } from './run-options.js';
+import { pinningOf, scenarioWithShortcuts } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
 const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,…] [--repeat N] [--out DIR] | chatbench compare RESULT.json|RUN_DIR … [--out DIR]';
@@ -62,10 +62,11 @@ export async function compare(args: string[]): Promise<number> {
   const out = resolve(values.out ?? join('reports', 'compare', `${timeStamp()}-${scenario.name}`));
 
   const byVariant = new Map<string, Result[]>(variants.map((v) => [v, []]));
+  const pinning = pinningOf(values.pin);
   const plan = interleave(variants, repeat);
   for (const [i, { item: variant, round }] of plan.entries()) {
     console.error(`── run ${i + 1}/${plan.length}: ${variant}${repeat > 1 ? ` (round ${round + 1}/${repeat})` : ''}`);
-    const { result } = await runOnce({ scenario, scenarioFile: file, variant, out: join(out, repeat > 1 ? `${variant}-${round + 1}` : variant), summaryOnStderr: true, ...(values.secret ? { secret: values.secret } : {}) });
+    const { result } = await runOnce({ scenario, scenarioFile: file, variant, ...pinning, out: join(out, repeat > 1 ? `${variant}-${round + 1}` : variant), summaryOnStderr: true, ...(values.secret ? { secret: values.secret } : {}) });
     byVariant.get(variant)!.push(result);
   }
 

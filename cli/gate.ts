@@ -17,7 +17,7 @@ import { timeStamp } from './files/write-run.js';
 import { interleave } from './interleave.js';
 import { runOnce } from './run-once.js';
 import { GATE_FLAGS } from './commands.js';
-import { scenarioWithShortcuts } from './run-options.js';
+import { pinningOf, scenarioWithShortcuts } from './run-options.js';
 import { asUsage, UsageError } from './usage-error.js';
 
 export const GATE_REGRESSION_EXIT = 98;
@@ -66,6 +66,7 @@ export async function gate(args: string[]): Promise<number> {
   for (const s of SIDES) serverEntry(how[s].build); // an unbuilt checkout fails now, not after an hour of runs
   const out = resolve(values.out ?? join('reports', 'gate', `${timeStamp()}-${scenario.name}`));
 
+  const pinning = pinningOf(values.pin);
   const runs: Record<Side, Result[]> = { baseline: [], candidate: [] };
   const order = interleave(SIDES, rounds); // ABBA: the side that runs first alternates
   for (const [i, { item: s, round }] of order.entries()) {
@@ -78,6 +79,7 @@ export async function gate(args: string[]): Promise<number> {
       label: s,
       out: join(out, `${s}-${round + 1}`),
       summaryOnStderr: true,
+      ...pinning,
       ...(values.secret ? { secret: values.secret } : {}),
     });
     runs[s].push(result);

@@ -5,6 +5,7 @@ import type { Scenario } from '../loadgen/scenario/schema.js';
 import { rateOverride } from '../loadgen/executors/registry.js';
 import type { SecondAggregate } from '../loadgen/coordinator/generators.js';
 import { progressLine } from '../loadgen/coordinator/summary.js';
+import { parsePinMode, planPinning, type Pinning } from '../loadgen/coordinator/pinning.js';
 
 export interface ScenarioShortcuts {
   clients?: string | undefined;
@@ -39,4 +40,10 @@ export function stderrProgress(): { progress: (s: SecondAggregate, totalSec: num
       if (tty) process.stderr.write('\n');
     },
   };
+}
+
+/** --pin auto|on|off as run options (nothing when there is nothing to pin to). */
+export function pinningOf(mode: string | undefined): { pinning?: Pinning } {
+  const pinning = planPinning(parsePinMode(mode ?? 'off'));
+  return pinning ? { pinning } : {};
 }

@@ -8,6 +8,7 @@ import { UsageError } from './usage-error.js';
 import type { Result } from '../results/schema.js';
 import { parseShard, parseStartAt, ShardError } from '../loadgen/coordinator/shard.js';
 import { parseDuration } from '../lib/duration.js';
+import { pinningOf } from './run-options.js';
 
 export const THRESHOLD_FAILED_EXIT = 99;
 /** A sanity check failed: the run measured nothing trustworthy (docs/loadgen.md, "Sanity checks"). */
@@ -37,6 +38,7 @@ export async function run(args: string[]): Promise<number> {
     ...(values.secret ? { secret: values.secret } : {}),
     ...(values['token-key'] ? { tokenKey: values['token-key'] } : {}),
     ...shardOptions(values),
+    ...pinningOf(values.pin),
   });
   if (values.json) console.log(JSON.stringify(result));
   else {

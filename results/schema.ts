@@ -59,6 +59,13 @@ export const ResultSchema = z.object({
     cpuModel: z.string(),
     totalMemBytes: z.number(),
     gitCommit: z.string().optional(),
+    gitCommitDate: z.string().optional().describe("the commit's committer date (ISO 8601): chatbench history orders commits by it"),
+    serverGitCommit: z.string().optional().describe("an embedded server's checkout when it was another than the generator's (the gate's --baseline-dir / --candidate-dir)"),
+    serverGitCommitDate: z.string().optional(),
+    pinning: z
+      .object({ server: z.string(), generator: z.string() })
+      .optional()
+      .describe('CPU lists the embedded servers and the generator were pinned to (taskset), when they were'),
   }),
   connections: z.object({ target: count, peak: count, failed: count, retries: count, reconnects: count.default(0).describe('planned reconnects (reconnector behaviour)') }),
   messages: z.object({

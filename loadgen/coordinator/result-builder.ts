@@ -35,6 +35,9 @@ export interface BuildInput {
   /** Clients this run created (a shard's share; default all of the executor's). */
   clients?: number;
   shard?: Result['shard'];
+  pinning?: { server: string; generator: string };
+  /** The checkout an embedded server was started from, when not this one. */
+  serverCheckout?: string;
 }
 
 export function buildResult(i: BuildInput): Result {
@@ -56,7 +59,7 @@ export function buildResult(i: BuildInput): Result {
     target: i.target,
     startedAt: i.startedAt.toISOString(),
     durationSec: round(i.wallSec, 3),
-    env: environment(),
+    env: { ...environment(i.serverCheckout), ...(i.pinning ? { pinning: i.pinning } : {}) },
     connections: { target: i.clients ?? i.executor.clients, peak: c.peakConnected, failed: c.connectFailed, retries: c.connectRetries, reconnects: c.reconnects },
     messages: {
       sent: c.sent,
@@ -218,7 +221,7 @@ function saturation(outcome: GeneratorOutcome, c: Counts): string[] {
   return reasons;
 }
 
-function environment(): Result['env'] {
+function environment(serverCheckout: string | undefined): Result['env'] {
   const env: Result['env'] = {
     node: process.version,
     platform: process.platform,
@@ -227,12 +230,22 @@ function environment(): Result['env'] {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     totalMemBytes: totalmem(),
   };
-  try {
-    env.gitCommit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: packageRoot, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
-  } catch {
-    // not a git checkout
-  }
+  const here = gitCommit(packageRoot);
+  if (here) Object.assign(env, { gitCommit: here.commit, gitCommitDate: here.date });
+  // an embedded server built from another checkout (the gate's baseline or candidate)
+  const server = serverCheckout ? gitCommit(serverCheckout) : undefined;
+  if (server) Object.assign(env, { serverGitCommit: server.commit, serverGitCommitDate: server.date });
   return env;
+}
+
+/** HEAD's hash and committer date in a checkout, or undefined when it is not one. */
+function gitCommit(dir: string): { commit: string; date: string } | undefined {
+  try {
+    const [commit, date] = execFileSync('git', ['show', '-s', '--format=%H %cI', 'HEAD'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split(' ');
+    return commit && date ? { commit, date } : undefined;
+  } catch {
+    return undefined; // not a git checkout
+  }
 }
 
 function toolVersion(): string {

@@ -14,6 +14,7 @@ import { freshKeys, readPrivateJwk } from './auth-keys.js';
 import { roomMapper, shardClients, type ShardSpec } from '../worker/population.js';
 import { runIdOf, ShardError, startDelay } from './shard.js';
 import type { StartPlan } from './generators.js';
+import { pin, type Pinning } from './pinning.js';
 
 export const CLIENTS_PER_PROCESS = 12_500; // well under the 20,000 open files a process may hold
 /** Binding to port 0 on one address gets slow (kernel time) as its ~28k ports fill; measured here:
@@ -39,6 +40,8 @@ export interface RunOptions {
   startAtMs?: number;
   /** How late after startAtMs the schedule may still start (default 2 s). */
   maxLateMs?: number;
+  /** Embedded servers on some cores, the generator on the others (planPinning). */
+  pinning?: Pinning;
   log: (line: string) => void;
   progress?: (s: SecondAggregate, totalSec: number) => void;
 }
@@ -66,6 +69,11 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       if (keys) tokenKey = keys.privateJwk;
       const options = { secret, ...(keys ? { jwks: keys.jwksFile } : {}), ...scenario.server };
       for (let i = 0; i < scenario.servers; i++) embedded.push(await startEmbeddedServer(variant, options, o.log, o.server));
+      if (o.pinning) {
+        for (const e of embedded) pin(e.pid, o.pinning.server);
+        pin(process.pid, o.pinning.generator); // generator processes forked from here inherit it
+        o.log(`pinned: server${embedded.length > 1 ? 's' : ''} to CPU ${o.pinning.server}, generator to CPU ${o.pinning.generator}`);
+      }
       urls = embedded.map((s) => new URL(s.wsUrl));
       o.log(`embedded server${embedded.length > 1 ? 's' : ''} (${variant}): ${embedded.map((s) => `pid ${s.pid} on ${s.url}`).join(', ')}`);
     }
@@ -126,6 +134,8 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       executor: exec,
       serverPids: embedded.map((s) => s.pid),
       processes,
+      ...(o.pinning && embedded.length ? { pinning: o.pinning } : {}),
+      ...(embedded.length && o.server?.checkout ? { serverCheckout: o.server.checkout } : {}),
       clients: mine.length,
       ...(o.shard
         ? {

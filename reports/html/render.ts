@@ -75,7 +75,7 @@ function renderHeader(results: Result[], labels: string[]): string {
       r.scenario.name,
       r.startedAt.replace('T', ' ').slice(0, 19) + ' UTC',
       r.env.gitCommit ? r.env.gitCommit.slice(0, 10) : '—',
-      `${r.env.cpuModel} × ${r.env.cpus}`,
+      `${r.env.cpuModel} × ${r.env.cpus}${r.env.pinning ? ` (server pinned to CPU ${r.env.pinning.server}, generator to ${r.env.pinning.generator})` : ''}`,
       r.env.node,
       `${r.durationSec.toFixed(1)} s`,
     ];

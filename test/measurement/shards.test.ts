@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dist } from '../../lib/paths.js';
 import { parseResult, type Result } from '../../results/schema.js';
-import { containerCommand } from '../helpers/manifest.js';
+import { containerCommand } from '../../scripts/k8s-manifest.js';
 import { canMakeNetns, makeNetns, removeNetns, type Netns } from '../helpers/netns.js';
 import { PROCESS_SECRET, serve, type Serve } from '../helpers/serve-process.js';
 
