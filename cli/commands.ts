@@ -21,8 +21,8 @@ export const SCENARIO_FLAGS = {
   rate: { type: 'string', arg: 'R', help: "override the rate (the executor's overall rate, or each sender's)" },
 } as const satisfies Flags;
 
-const pinFlag = (dflt: 'off' | 'auto') =>
-  ({ type: 'string', default: dflt, arg: 'auto|on|off', help: `embedded servers on half the cores, the generator on the other half (taskset; default ${dflt}${dflt === 'auto' ? ': on with ≥ 2 cores' : ''})` }) as const;
+// off by default: measured (npm run bench:pinning, docs/gate.md) it did not lower the spread here
+const pinFlag = (dflt: 'off') => ({ type: 'string', default: dflt, arg: 'auto|on|off', help: `embedded servers on half the cores, the generator on the other half (taskset; default ${dflt}; auto: when ≥ 2 cores)` }) as const;
 
 export const RUN_FLAGS = {
   variant: { type: 'string', arg: 'NAME', help: "server variant to start (default: the scenario's)" },
@@ -47,7 +47,7 @@ export const COMPARE_FLAGS = {
   variants: { type: 'string', default: VARIANTS.join(','), arg: 'a,b,…', help: `variants to compare (default ${VARIANTS.join(',')})` },
   repeat: { type: 'string', default: '1', arg: 'N', help: 'rounds, interleaved; each figure is the median over them' },
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/compare/<time>-<scenario>)' },
-  pin: pinFlag('auto'),
+  pin: pinFlag('off'),
   ...SCENARIO_FLAGS,
 } as const satisfies Flags;
 
@@ -62,7 +62,7 @@ export const GATE_FLAGS = {
   alpha: { type: 'string', default: '0.05', arg: 'A', help: 'significance level (default 0.05)' },
   metric: { type: 'string', multiple: true, arg: 'FIG[:TOL%][:lower|higher]', help: 'a figure to gate, by catalog name or result path (repeatable; default e2e p50, e2e p99, server CPU / 1k deliveries at 10%)' },
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/gate/<time>-<scenario>)' },
-  pin: pinFlag('auto'),
+  pin: pinFlag('off'),
   ...SCENARIO_FLAGS,
 } as const satisfies Flags;
 

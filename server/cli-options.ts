@@ -2,7 +2,7 @@
 import { parseDuration } from '../lib/duration.js';
 import { VARIANTS, type ServerConfig } from './config.js';
 
-type Kind = { type: 'int'; min: number } | { type: 'ms' } | { type: 'string' } | { type: 'bool' } | { type: 'enum'; values: readonly string[] };
+type Kind = { type: 'int'; min: number } | { type: 'number'; min: number } | { type: 'ms' } | { type: 'string' } | { type: 'bool' } | { type: 'enum'; values: readonly string[] };
 
 interface Flag {
   key: keyof ServerConfig;
@@ -40,7 +40,7 @@ export const SERVER_FLAGS: Record<string, Flag> = {
   'dev-login': { key: 'devLogin', kind: { type: 'bool' }, help: 'INSECURE: POST /login gives a token for any user name' },
   'dev-login-with-real-secret': { key: 'devLoginWithRealSecret', kind: { type: 'bool' }, help: 'allow --dev-login with a real --secret' },
   'inject-latency-ms': { key: 'injectLatencyMs', kind: { type: 'int', min: 0 }, help: 'FAULT INJECTION: delay every delivery' },
-  'inject-cpu-us': { key: 'injectCpuUs', kind: { type: 'int', min: 0 }, help: 'FAULT INJECTION: burn N µs of CPU per delivery' },
+  'inject-cpu-us': { key: 'injectCpuUs', kind: { type: 'number', min: 0 }, help: 'FAULT INJECTION: burn N µs of CPU per delivery (fractions too: 0.8)' },
 };
 
 /** Parse `--flag value` / `--no-flag` arguments into config overrides; every problem is reported. */
@@ -89,6 +89,10 @@ function convert(kind: Kind, v: string): unknown {
       const n = Number(v);
       return Number.isInteger(n) && n >= kind.min ? n : undefined;
     }
+    case 'number': {
+      const n = Number(v);
+      return Number.isFinite(n) && n >= kind.min ? n : undefined;
+    }
     case 'ms':
       return /^\d+(\.\d+)?$/.test(v) ? Number(v) : parseDuration(v);
     case 'enum':
@@ -101,6 +105,7 @@ function convert(kind: Kind, v: string): unknown {
 function describe(kind: Kind): string {
   switch (kind.type) {
     case 'int': return `an integer ≥ ${kind.min}`;
+    case 'number': return `a number ≥ ${kind.min}`;
     case 'ms': return 'milliseconds or a duration like 5s';
     case 'enum': return `one of ${kind.values.join(', ')}`;
     default: return 'a value';

@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Transport } from './core/transport.js';
+import type { OutFrame } from '../protocol/ws-frame.js';
 
 export class WsTransport implements Transport {
   constructor(
@@ -10,8 +11,12 @@ export class WsTransport implements Transport {
     private readonly socket: Socket,
   ) {}
 
-  send(data: string): void {
-    this.ws.send(data);
+  send(data: OutFrame): void {
+    if (typeof data === 'string') this.ws.send(data);
+    // ready bytes straight to the socket: ws frames synchronously when it does not compress (it
+    // never does here), so nothing of its own can be queued ahead of them, and bufferedAmount
+    // counts the socket's buffer
+    else if (this.ws.readyState === this.ws.OPEN) this.socket.write(data.wire);
   }
 
   bufferedBytes(): number {

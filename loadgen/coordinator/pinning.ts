@@ -44,9 +44,11 @@ export function planPinning(mode: PinMode, cpus = availableParallelism()): Pinni
   return { generator: list(0, half - 1), server: list(half, cpus - 1) };
 }
 
-/** Pin a running process (all its threads) to a CPU list. */
-export function pin(pid: number, cpuList: string): void {
+/** Pin a running process (all its threads) to a CPU list; returns the list it had. */
+export function pin(pid: number, cpuList: string): string {
+  const before = /:\s*(\S+)\s*$/.exec(execFileSync('taskset', ['-c', '-p', String(pid)]).toString())?.[1] ?? '';
   execFileSync('taskset', ['-a', '-p', '-c', cpuList, String(pid)], { stdio: 'ignore' });
+  return before;
 }
 
 export function parsePinMode(text: string): PinMode {

@@ -54,6 +54,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   const exec = createExecutor(scenario);
   const variant = o.target ? 'external' : (o.variant ?? scenario.variant);
   const embedded: EmbeddedServer[] = [];
+  let ownCores: string | undefined;
   if (o.shard && !o.target) throw new ShardError('--shard needs --target: every shard of a run loads the same servers');
   const mine = shardClients(exec.clients, roomMapper(scenario.rooms, exec.clients), o.shard);
   if (o.shard && mine.length === 0) throw new ShardError(`shard ${o.shard.index}/${o.shard.count} has no clients: the scenario's rooms do not reach every shard (rooms are dealt round robin); use fewer shards`);
@@ -71,7 +72,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       for (let i = 0; i < scenario.servers; i++) embedded.push(await startEmbeddedServer(variant, options, o.log, o.server));
       if (o.pinning) {
         for (const e of embedded) pin(e.pid, o.pinning.server);
-        pin(process.pid, o.pinning.generator); // generator processes forked from here inherit it
+        ownCores = pin(process.pid, o.pinning.generator); // generator processes forked from here inherit it
         o.log(`pinned: server${embedded.length > 1 ? 's' : ''} to CPU ${o.pinning.server}, generator to CPU ${o.pinning.generator}`);
       }
       urls = embedded.map((s) => new URL(s.wsUrl));
@@ -151,6 +152,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
         : {}),
     });
   } finally {
+    if (ownCores) pin(process.pid, ownCores); // the next run in this process starts as it was
     for (const s of embedded) {
       const code = await s.stop();
       if (code !== 0) o.log(`warning: embedded server pid ${s.pid} exited with code ${code}`);

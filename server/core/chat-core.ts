@@ -2,6 +2,7 @@
 // rate limits, size limits, slow consumers. No sockets, no timers of its own but the optional
 // injected latency: variants feed it frames and it answers through each session's Transport.
 import type { Logger } from 'pino';
+import { SharedFrame } from '../../protocol/ws-frame.js';
 import { CloseCode, ErrorCode, ProtocolError } from '../../protocol/errors.js';
 import {
   encodeError,
@@ -303,10 +304,12 @@ export class ChatCore {
 
 /** Deliver one encoded `msg` frame to every member of the room but its sender. */
 function fanOut(stats: ChatStats, room: Room, frame: string, sender: Session | undefined, cpuUsPerDelivery: number): void {
+  // framed once, the same bytes to every member (the outbox still bounds each member's queue)
+  const shared = new SharedFrame(frame);
   let n = 0;
   for (const member of room.members) {
     if (member === sender) continue;
-    member.send(frame);
+    member.send(shared);
     n++;
   }
   stats.deliveries += n;

@@ -1,6 +1,7 @@
 // A connection's outgoing queue, bounded in bytes. Frames go straight to the socket while its buffer
 // is small; beyond that they wait here, and when the total passes the limit the slow-consumer
 // policy applies: disconnect, or drop the oldest queued frames.
+import { frameBytes, type OutFrame } from '../../protocol/ws-frame.js';
 import type { Transport } from './transport.js';
 
 const SOCKET_HIGH_WATER = 64 * 1024;
@@ -14,7 +15,7 @@ export interface OutboxEvents<O> {
 }
 
 export class Outbox<O> {
-  private queue: string[] = [];
+  private queue: OutFrame[] = [];
   private head = 0;
   private queuedBytes = 0;
   private waiting = false;
@@ -29,15 +30,16 @@ export class Outbox<O> {
     private readonly events: OutboxEvents<O>,
   ) {}
 
-  send(data: string): void {
+  send(data: OutFrame): void {
     if (this.closed) return;
     if (this.head === this.queue.length && this.transport.bufferedBytes() < SOCKET_HIGH_WATER) {
       this.transport.send(data);
       return;
     }
+    const bytes = frameBytes(data);
     this.queue.push(data);
-    this.queuedBytes += data.length;
-    this.events.queuedDelta(data.length);
+    this.queuedBytes += bytes;
+    this.events.queuedDelta(bytes);
     if (this.queuedBytes > this.maxBytes) this.overflow();
     if (!this.waiting && !this.closed) {
       this.waiting = true;
@@ -68,7 +70,7 @@ export class Outbox<O> {
     let dropped = 0;
     let freed = 0;
     while (this.queuedBytes > this.maxBytes && this.head < this.queue.length) {
-      const len = this.queue[this.head]!.length;
+      const len = frameBytes(this.queue[this.head]!);
       this.queue[this.head++] = '';
       this.queuedBytes -= len;
       freed += len;
@@ -86,7 +88,7 @@ export class Outbox<O> {
     while (this.head < this.queue.length && this.transport.bufferedBytes() < SOCKET_HIGH_WATER) {
       const data = this.queue[this.head]!;
       this.queue[this.head++] = '';
-      freed += data.length;
+      freed += frameBytes(data);
       this.transport.send(data);
     }
     this.queuedBytes -= freed;

@@ -2,6 +2,7 @@
 import { encodeAck, encodeError, type StoredMessage } from '../../protocol/frames.js';
 import { ErrorCode } from '../../protocol/errors.js';
 import type { TokenClaims } from '../../protocol/token.js';
+import type { OutFrame } from '../../protocol/ws-frame.js';
 import type { CommitSink } from './message-store.js';
 import type { Outbox } from './outbox.js';
 import type { Room } from './rooms.js';
@@ -38,7 +39,7 @@ export class Session implements CommitSink {
     return this.state !== SessionState.Closed;
   }
 
-  send(frame: string): void {
+  send(frame: OutFrame): void {
     if (this.state === SessionState.Closed) return;
     this.stats.framesOut++;
     this.outbox.send(frame);

@@ -1,8 +1,11 @@
 // What the chat core needs from a connection's socket. Implemented once over `ws`
 // (server/ws-transport.ts); the core never touches sockets itself.
 
+import type { OutFrame } from '../../protocol/ws-frame.js';
+
 export interface Transport {
-  send(data: string): void;
+  /** A string is framed by the WebSocket library; a SharedFrame's ready bytes are written as they are. */
+  send(data: OutFrame): void;
   /** Bytes written but not yet handed to the kernel. */
   bufferedBytes(): number;
   /** Call `listener` once when the socket can take more data. */

@@ -9,6 +9,7 @@ import type { CommitSink, MessageStore } from '../../server/core/message-store.j
 import type { Session } from '../../server/core/session.js';
 import type { TokenVerifier, VerifyResult } from '../../server/core/token-verifier.js';
 import type { Transport } from '../../server/core/transport.js';
+import type { OutFrame } from '../../protocol/ws-frame.js';
 
 export class FakeTransport implements Transport {
   readonly sent: Record<string, unknown>[] = [];
@@ -17,8 +18,8 @@ export class FakeTransport implements Transport {
   terminated = false;
   private drain: (() => void)[] = [];
 
-  send(data: string): void {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  send(data: OutFrame): void {
+    this.sent.push(JSON.parse(typeof data === 'string' ? data : data.text) as Record<string, unknown>);
   }
   bufferedBytes(): number {
     return this.buffered;

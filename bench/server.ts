@@ -1,0 +1,135 @@
+// `npm run bench:server`: the servers side by side under the same loads, in one sitting — a floor
+// (raw sockets, one framed Buffer per message for every member: what Node itself needs), a plain
+// `ws` chat server, and every chatbench variant with and without persistence. Each server runs on
+// its own cores (taskset; the generator on the others) and is measured from /proc:
+//   fan-out (scenarios/gate-fanout.yaml): server CPU per 1k deliveries, its user/kernel split, and
+//     write(2)-like calls per delivery;
+//   idle (IDLE clients in rooms of 10 that only listen, held 20 s): RSS per connection, (median of
+//     the 5 highest RSS samples − RSS before the first connection) / connections held; heap per
+//     connection where the server reports it (/metrics).
+// Prints one Markdown table with ratios to the floor.
+//   node dist/bench/server.js [--idle 19000] [--only floor,coroutine,…]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { dist } from '../lib/paths.js';
+import { VARIANTS } from '../lib/variants.js';
+import { planPinning, pin } from '../loadgen/coordinator/pinning.js';
+import { procSample, procStat } from '../loadgen/coordinator/probe/proc-sampler.js';
+import { runScenario } from '../loadgen/coordinator/run.js';
+import { loadScenario } from '../loadgen/scenario/parse.js';
+import type { Scenario } from '../loadgen/scenario/schema.js';
+
+const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' } } });
+const db = mkdtempSync(join(tmpdir(), 'chatbench-bench-server-'));
+const serve = (variant: string, persist: 'none' | 'sqlite') => [dist('bin/chatbench.js'), 'serve', '--variant', variant, '--port', '0', '--persist', persist, '--db', join(db, `${variant}.db`), '--log-level', 'warn'];
+const SERVERS: { name: string; argv: string[] }[] = [
+  { name: 'floor', argv: [dist('bench/servers/floor.js')] },
+  { name: 'plain ws', argv: [dist('bench/servers/plain-ws.js')] },
+  ...VARIANTS.flatMap((v) => [
+    { name: `${v}, no persistence`, argv: serve(v, 'none') },
+    { name: `${v}, SQLite`, argv: serve(v, 'sqlite') },
+  ]),
+].filter((s) => !values.only || values.only.split(',').some((o) => s.name.startsWith(o)));
+
+const pinning = planPinning('auto');
+if (pinning) pin(process.pid, pinning.generator); // the generator processes inherit it
+
+interface Started {
+  child: ChildProcess;
+  pid: number;
+  port: number;
+}
+
+async function start(argv: string[]): Promise<Started> {
+  const cmd = pinning ? ['taskset', '-c', pinning.server, process.execPath, ...argv] : [process.execPath, ...argv];
+  const child = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /listening on http:\/\/[^:/]+:(\d+).*pid (\d+)/.exec(line);
+      if (m) resolve({ child, port: Number(m[1]), pid: Number(m[2]) });
+    });
+    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited ${code}`)));
+  });
+}
+
+async function stop(s: Started): Promise<void> {
+  s.child.kill('SIGTERM');
+  await new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)));
+}
+
+const writes = (pid: number) => Number(/^syscw:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
+const quiet = { log: () => {} };
+
+async function fanOut(argv: string[], scenario: Scenario) {
+  const s = await start(argv);
+  try {
+    const before = { ...procStat(s.pid), writes: writes(s.pid) };
+    const r = await runScenario({ scenario, target: `ws://127.0.0.1:${s.port}/`, ...quiet });
+    const after = { ...procStat(s.pid), writes: writes(s.pid) };
+    const d = r.messages.delivered;
+    const user = after.userS - before.userS;
+    const kernel = after.kernelS - before.kernelS;
+    return { delivered: d, lost: r.messages.lost, cpuMsPer1k: ((user + kernel) * 1e6) / d, userShare: user / (user + kernel), writesPerDelivery: (after.writes - before.writes) / d, saturated: r.generator.saturated };
+  } finally {
+    await stop(s);
+  }
+}
+
+async function idle(argv: string[], scenario: Scenario) {
+  const s = await start(argv);
+  try {
+    await new Promise((r) => setTimeout(r, 1000));
+    const base = procSample(s.pid)!.rssBytes;
+    const rss: number[] = [];
+    const sampler = setInterval(() => {
+      const x = procSample(s.pid);
+      if (x) rss.push(x.rssBytes);
+    }, 1000);
+    let r;
+    try {
+      r = await runScenario({ scenario, target: `ws://127.0.0.1:${s.port}/`, ...quiet });
+    } finally {
+      clearInterval(sampler);
+    }
+    const top = rss.sort((a, b) => b - a).slice(0, 5);
+    const held = r.connections.peak - r.connections.failed;
+    return { held, failed: r.connections.failed, rssPerConn: (top[Math.floor(top.length / 2)]! - base) / r.connections.peak, heapPerConn: r.server.idleHold?.heapBytesPerConnection ?? null };
+  } finally {
+    await stop(s);
+  }
+}
+
+async function main(): Promise<void> {
+  const fan = loadScenario('scenarios/gate-fanout.yaml');
+  const idleScenario = loadScenario('scenarios/idle-19k.yaml', { clients: Number(values.idle), rampUp: '20s', duration: '20s' });
+  const rows: { name: string; f: Awaited<ReturnType<typeof fanOut>>; i: Awaited<ReturnType<typeof idle>> }[] = [];
+  for (const s of SERVERS) {
+    console.error(`── ${s.name}: fan-out`);
+    const f = await fanOut(s.argv, fan);
+    console.error(`   ${f.cpuMsPer1k.toFixed(2)} ms CPU / 1k deliveries (${f.delivered} delivered, lost ${f.lost}); idle ${idleScenario.clients}`);
+    const i = await idle(s.argv, idleScenario);
+    console.error(`   ${(i.rssPerConn / 1024).toFixed(2)} KiB RSS / connection (${i.held} held, ${i.failed} failed)`);
+    rows.push({ name: s.name, f, i });
+  }
+  const floor = rows.find((r) => r.name === 'floor');
+  const ratio = (x: number, base: number | undefined) => (base ? `${(x / base).toFixed(2)}×` : '—');
+  console.log(`\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ≈ 9,800 deliveries/s); idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`);
+  console.log('| server | CPU ms / 1k deliveries | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows) {
+    const warn = r.f.lost || r.f.saturated || r.i.failed ? ' ⚠' : '';
+    console.log(
+      `| ${r.name}${warn} | ${r.f.cpuMsPer1k.toFixed(2)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${(r.f.userShare * 100).toFixed(0)}% | ${r.f.writesPerDelivery.toFixed(2)} | ${(r.i.rssPerConn / 1024).toFixed(2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
+    );
+  }
+  if (rows.some((r) => r.f.lost || r.f.saturated || r.i.failed)) console.log('\n⚠: messages lost, connections failed or the generator saturated in that row: its figures are suspect');
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench:server: ${(err as Error).message}`);
+  process.exitCode = 1;
+});
