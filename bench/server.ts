@@ -8,7 +8,7 @@
 //     the 5 highest RSS samples − RSS before the first connection) / connections held; heap per
 //     connection where the server reports it (/metrics).
 // Prints one Markdown table with ratios to the floor.
-//   node dist/bench/server.js [--idle 19000] [--only floor,coroutine,…]
+//   node dist/bench/server.js [--idle 19000] [--only floor,coroutine,…] [--before OTHER_CHECKOUT]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,15 +23,17 @@ import { runScenario } from '../loadgen/coordinator/run.js';
 import { loadScenario } from '../loadgen/scenario/parse.js';
 import type { Scenario } from '../loadgen/scenario/schema.js';
 
-const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' } } });
+const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' }, before: { type: 'string' } } });
 const db = mkdtempSync(join(tmpdir(), 'chatbench-bench-server-'));
-const serve = (variant: string, persist: 'none' | 'sqlite') => [dist('bin/chatbench.js'), 'serve', '--variant', variant, '--port', '0', '--persist', persist, '--db', join(db, `${variant}.db`), '--log-level', 'warn'];
+const serve = (variant: string, persist: 'none' | 'sqlite', entry = dist('bin/chatbench.js')) => [entry, 'serve', '--variant', variant, '--port', '0', '--persist', persist, '--db', join(db, `${variant}.db`), '--log-level', 'warn'];
 const SERVERS: { name: string; argv: string[] }[] = [
   { name: 'floor', argv: [dist('bench/servers/floor.js')] },
   { name: 'plain ws', argv: [dist('bench/servers/plain-ws.js')] },
   ...VARIANTS.flatMap((v) => [
     { name: `${v}, no persistence`, argv: serve(v, 'none') },
     { name: `${v}, SQLite`, argv: serve(v, 'sqlite') },
+    // --before DIR: the same variant from another built checkout (e.g. the commit before a change)
+    ...(values.before ? [{ name: `${v}, no persistence, before`, argv: serve(v, 'none', join(values.before, 'dist', 'bin', 'chatbench.js')) }] : []),
   ]),
 ].filter((s) => !values.only || values.only.split(',').some((o) => s.name.startsWith(o)));
 
