@@ -1,7 +1,7 @@
 // `chatbench history DIR…`: result files of many commits (e.g. the gate's baseline runs kept by CI)
 // as one trend report per figure, with change points; exit 98 when the newest commit starts a
 // worse level of any figure.
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { byCommit, figureHistory, type FigureHistory } from '../ci/history.js';
@@ -9,29 +9,10 @@ import { DEFAULT_METRICS, parseMetricSpec } from '../ci/metric-spec.js';
 import { renderHistoryPage } from '../reports/history-page.js';
 import type { Result } from '../results/schema.js';
 import { HISTORY_FLAGS } from './commands.js';
-import { readResult } from './files/run-files.js';
+import { readResult, resultFilesIn } from './files/run-files.js';
 import { timeStamp } from './files/write-run.js';
 import { GATE_REGRESSION_EXIT } from './gate.js';
 import { asUsage, UsageError } from './usage-error.js';
-
-/** Every result.json under the arguments (files, or directories searched to depth 6). */
-function resultFiles(paths: string[]): string[] {
-  const found: string[] = [];
-  const walk = (p: string, depth: number) => {
-    if (!statSync(p).isDirectory()) return void (p.endsWith('.json') && found.push(p));
-    if (depth > 6) return;
-    for (const name of readdirSync(p).sort()) {
-      const sub = join(p, name);
-      if (statSync(sub).isDirectory()) walk(sub, depth + 1);
-      else if (name === 'result.json') found.push(sub);
-    }
-  };
-  for (const p of paths) {
-    if (!existsSync(p)) throw new UsageError(`${p}: no such file or directory`);
-    walk(p, 0);
-  }
-  return found;
-}
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
 
@@ -55,7 +36,7 @@ export async function history(args: string[]): Promise<number> {
   const alpha = Number(values.alpha);
   if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${values.alpha}: expected a number between 0 and 0.5`);
   const specs = (values.metric?.length ? values.metric : DEFAULT_METRICS).map((m) => asUsage(() => parseMetricSpec(m)));
-  const files = resultFiles(positionals);
+  const files = asUsage(() => resultFilesIn(positionals, 6));
   const results: Result[] = [];
   const skipped: string[] = [];
   for (const f of files) {

@@ -1,23 +1,15 @@
 // `chatbench history` on result files: a real result (the fixture) copied across synthetic commits
 // whose server CPU per 1k deliveries has a known step; the command finds it, names the commits on
 // either side, and exits 98 only when the newest commit starts the worse level.
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../ci/stats.js';
-import { dist } from '../lib/paths.js';
+import { runCli } from './helpers/cli.js';
 import { parseResult } from '../results/schema.js';
 
-const exec = promisify(execFile);
-type Outcome = { code: number; stdout: string; stderr: string };
-const cli = (...args: string[]): Promise<Outcome> =>
-  exec(process.execPath, [dist('bin/chatbench.js'), ...args], { timeout: 60_000 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: Outcome) => e,
-  );
+const cli = (...args: string[]) => runCli(args);
 
 const fixture = parseResult(JSON.parse(readFileSync('test/fixtures/result-v2.json', 'utf8')), 'result-v2.json');
 const commit = (i: number) => i.toString(16).padStart(40, 'c');

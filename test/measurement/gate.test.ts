@@ -1,24 +1,16 @@
 // `chatbench gate` end to end: real baseline and candidate servers, interleaved rounds. The
 // candidate differs by a known, injected delay, so the right verdict is certain both ways.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { SIDES } from '../../cli/gate.js';
 import { interleave } from '../../cli/interleave.js';
-import { dist } from '../../lib/paths.js';
 import { parseResult } from '../../results/schema.js';
 import { tinyScenario } from '../helpers/tiny-scenario.js';
+import { runCli } from '../helpers/cli.js';
 
-const exec = promisify(execFile);
-type Outcome = { code: number; stdout: string; stderr: string };
-const cli = (...args: string[]): Promise<Outcome> =>
-  exec(process.execPath, [dist('bin/chatbench.js'), ...args], { timeout: 240_000 }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: Outcome) => e,
-  );
+const cli = (...args: string[]) => runCli(args, { timeoutMs: 240_000 });
 
 const METRICS = ['--metric', 'latencyMs.e2e.p50:10%', '--metric', 'latencyMs.e2e.p99:10%'];
 

@@ -3,14 +3,13 @@
 // JOB_COMPLETION_INDEX — as root, each in its own network namespace (its own address and ports,
 // like a pod). Then `chatbench merge`, and the same scenario as one run against the same server:
 // the two must tell the same story.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dist } from '../../lib/paths.js';
 import { parseResult, type Result } from '../../results/schema.js';
+import { runCli, type Outcome } from '../helpers/cli.js';
 import { containerCommand } from '../../scripts/k8s-manifest.js';
 import { canMakeNetns, makeNetns, removeNetns, type Netns } from '../helpers/netns.js';
 import { PROCESS_SECRET, serve, type Serve } from '../helpers/serve-process.js';
@@ -28,13 +27,7 @@ messageRate: 4
 thresholds: ["lost == 0"]
 `;
 
-const exec = promisify(execFile);
-type Outcome = { code: number; stdout: string; stderr: string };
-const cli = (...args: string[]): Promise<Outcome> =>
-  exec(process.execPath, [dist('bin/chatbench.js'), ...args], { timeout: 120_000, env: { ...process.env, CHATBENCH_SECRET: PROCESS_SECRET } }).then(
-    (r) => ({ code: 0, ...r }),
-    (e: Outcome) => e,
-  );
+const cli = (...args: string[]) => runCli(args, { timeoutMs: 120_000, env: { CHATBENCH_SECRET: PROCESS_SECRET } });
 
 function runShard(argv: string[], env: Record<string, string>, netns: Netns | undefined): Promise<Outcome> {
   const [cmd, ...rest] = netns ? ['ip', 'netns', 'exec', netns.name, ...argv] : argv;
