@@ -148,22 +148,43 @@ export function encodeReady(user: string, conn: string): string {
 }
 
 export function encodeMsgFields(m: StoredMessage): string {
-  // room names are validated to need no escaping
-  const ts = m.ts === undefined ? '' : `,"ts":${q(m.ts)}`;
-  return `"room":"${m.room}","from":${q(m.from)},"id":${q(m.id)},"seq":${m.seq}${ts},"body":${q(m.body)}`;
+  const { head, tail } = encodeMsgFieldsAround(m);
+  return `${head}${m.seq}${tail}`;
 }
 
 export function encodeMsg(m: StoredMessage): string {
-  return `{"type":"msg",${encodeMsgFields(m)}}`;
+  return msgFromFields(encodeMsgFields(m));
 }
 
-function encodeList(messages: StoredMessage[]): string {
-  return `[${messages.map((m) => `{${encodeMsgFields(m)}}`).join(',')}]`;
+/** A message's fields split around its seq, for a sequencer that numbers it elsewhere (the Redis
+ * bus: fields = head + seq + tail). */
+export function encodeMsgFieldsAround(m: Omit<StoredMessage, 'seq'>): { head: string; tail: string } {
+  // room names are validated to need no escaping
+  const ts = m.ts === undefined ? '' : `,"ts":${q(m.ts)}`;
+  return { head: `"room":"${m.room}","from":${q(m.from)},"id":${q(m.id)},"seq":`, tail: `${ts},"body":${q(m.body)}` };
+}
+
+/** A `msg` frame from already encoded fields (encodeMsgFields or a stored copy of them). */
+export function msgFromFields(fields: string): string {
+  return `{"type":"msg",${fields}}`;
 }
 
 export function encodeJoined(room: string, members: number, seq: number, history?: StoredMessage[]): string {
-  const h = history === undefined ? '' : `,"history":${encodeList(history)}`;
+  return encodeJoinedRaw(room, members, seq, history?.map(encodeMsgFields));
+}
+
+/** encodeJoined with a history already encoded as message fields, oldest first. */
+export function encodeJoinedRaw(room: string, members: number, seq: number, history?: string[]): string {
+  const h = history === undefined ? '' : `,"history":${fieldList(history)}`;
   return `{"type":"joined","room":"${room}","members":${members},"seq":${seq}${h}}`;
+}
+
+export function encodeHistoryRaw(room: string, fields: string[]): string {
+  return `{"type":"history","room":"${room}","messages":${fieldList(fields)}}`;
+}
+
+function fieldList(fields: string[]): string {
+  return `[${fields.map((f) => `{${f}}`).join(',')}]`;
 }
 
 export function encodeLeft(room: string): string {
@@ -175,7 +196,7 @@ export function encodeAck(id: MessageId, room: string, seq: number): string {
 }
 
 export function encodeHistory(room: string, messages: StoredMessage[]): string {
-  return `{"type":"history","room":"${room}","messages":${encodeList(messages)}}`;
+  return encodeHistoryRaw(room, messages.map(encodeMsgFields));
 }
 
 export function encodeError(code: ErrorCode, message: string, ref?: MessageId): string {

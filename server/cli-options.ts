@@ -39,6 +39,9 @@ export const SERVER_FLAGS: Record<string, Flag> = {
   'log-level': { key: 'logLevel', kind: { type: 'enum', values: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] }, help: 'pino log level' },
   'dev-login': { key: 'devLogin', kind: { type: 'bool' }, help: 'INSECURE: POST /login gives a token for any user name' },
   'dev-login-with-real-secret': { key: 'devLoginWithRealSecret', kind: { type: 'bool' }, help: 'allow --dev-login with a real --secret' },
+  bus: { key: 'bus', kind: { type: 'string' }, help: 'redis://HOST:PORT: share rooms with every server on this Redis (docs/cluster.md)' },
+  'node-id': { key: 'nodeId', kind: { type: 'string' }, help: 'this server\'s name on the bus (default host-pid-random)' },
+  'bus-history': { key: 'busHistory', kind: { type: 'int', min: 1 }, help: 'messages a room keeps in Redis (stream MAXLEN ~)' },
   'inject-latency-ms': { key: 'injectLatencyMs', kind: { type: 'int', min: 0 }, help: 'FAULT INJECTION: delay every delivery' },
   'inject-cpu-us': { key: 'injectCpuUs', kind: { type: 'number', min: 0 }, help: 'FAULT INJECTION: burn N µs of CPU per delivery (fractions too: 0.8)' },
 };

@@ -23,6 +23,9 @@ export interface ServerConfig extends CoreConfig {
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
   devLogin: boolean; // POST /login mints a token for any user name: development only
   devLoginWithRealSecret: boolean; // …even with a real secret (refused otherwise)
+  bus: string; // redis://HOST:PORT: rooms span every server on that Redis (docs/cluster.md); '' = none
+  nodeId: string; // this server's name on the bus ('' = host-pid-random)
+  busHistory: number; // messages a room's Redis stream keeps (approximately: MAXLEN ~)
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -43,6 +46,9 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'warn',
   devLogin: false,
   devLoginWithRealSecret: false,
+  bus: '',
+  nodeId: '',
+  busHistory: 10_000,
 };
 
 export function makeConfig(overrides: Partial<ServerConfig> = {}): ServerConfig {
@@ -51,6 +57,9 @@ export function makeConfig(overrides: Partial<ServerConfig> = {}): ServerConfig 
   if (merged.devLogin && merged.secret !== DEV_SECRET && !merged.devLoginWithRealSecret) {
     throw new ConfigError('refusing --dev-login with a real secret: anyone could get a token for any user name. Add --dev-login-with-real-secret if that is really what you want');
   }
+  if (merged.bus && !/^redis:\/\/[^/\s]+(\/\d+)?$/.test(merged.bus)) throw new ConfigError(`--bus ${merged.bus}: expected redis://HOST:PORT`);
+  // the node id travels in every bus message as `node|conn`: no separator, nothing to escape
+  if (merged.nodeId && !/^[A-Za-z0-9._-]{1,64}$/.test(merged.nodeId)) throw new ConfigError(`--node-id ${merged.nodeId}: expected 1-64 of A-Z a-z 0-9 . _ -`);
   return merged;
 }
 

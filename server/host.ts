@@ -20,6 +20,8 @@ import { createMetrics } from './metrics.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { MessageStore } from './core/message-store.js';
 import { NullStore } from './store/store.js';
+import { RedisBus, defaultNodeId } from './bus/redis-bus.js';
+import { addBusMetrics } from './bus/bus-metrics.js';
 
 export interface HostOptions {
   /** Listen on an inherited listening socket (workers variant) instead of host:port. */
@@ -54,15 +56,19 @@ export function openStore(config: ServerConfig): MessageStore {
 
 export async function startHost(config: ServerConfig, handler: ConnectionHandler, opts: HostOptions = {}): Promise<ChatHost> {
   const log = createLogger(config, opts.logBindings);
-  const store = openStore(config);
+  // on a bus, Redis numbers and keeps the messages: SQLite would be a second, diverging copy
+  const bus = config.bus ? await RedisBus.connect({ url: config.bus, nodeId: config.nodeId || defaultNodeId(), maxlen: config.busHistory }, log) : undefined;
+  const store = bus ? new NullStore() : openStore(config);
   const verifier = createTokenVerifier({ secret: hs256Secret(config), ...(config.jwks ? { jwks: loadJwks(config.jwks) } : {}) });
-  const core = new ChatCore(config, store, log, verifier, opts.connPrefix, opts.publisher, opts.ipCounter);
+  const core = new ChatCore(config, store, log, verifier, opts.connPrefix, bus ?? opts.publisher, opts.ipCounter);
+  bus?.attach(core);
   const metrics = createMetrics(core, { variant: config.variant }, opts.defaultMetrics ?? true);
+  if (bus) addBusMetrics(metrics, bus);
   const heartbeat = new Heartbeat(core);
   const local: HttpBackend = {
-    health: () => ({ variant: config.variant, connections: core.stats.connectionsOpen }),
+    health: () => ({ variant: config.variant, connections: core.stats.connectionsOpen, ...(bus ? { bus: { node: bus.opts.nodeId, up: bus.up } } : {}) }),
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
-    history: async (room, limit, before) => store.history(room, limit, before),
+    history: async (room, limit, before) => (bus ? bus.historyMessages(room, limit, before) : store.history(room, limit, before)),
   };
   // an upgrade (or any request) whose headers never finish is dropped after the auth deadline,
   // checked every second, instead of holding a descriptor for Node's default 60 s
@@ -119,9 +125,11 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
     (closing ??= (async () => {
       quiesce();
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      await bus?.drain(2000); // the acks of messages Redis is numbering go out before the sockets close
       for (const s of [...core.sessions.values()]) core.disconnect(s, CloseCode.GOING_AWAY, 'server shutting down');
       http.closeAllConnections();
       await Promise.race([stopped, new Promise((r) => setTimeout(r, 2000).unref())]);
+      await bus?.close();
       store.close();
       log.flush();
     })());

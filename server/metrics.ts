@@ -9,26 +9,8 @@ export function createMetrics(core: ChatCore, labels: Record<string, string>, de
   register.setDefaultLabels(labels);
   if (defaults) collectDefaultMetrics({ register, eventLoopMonitoringPrecision: 10 });
   const s = core.stats;
-  const counter = (name: string, help: string, read: () => number) =>
-    new Counter({
-      name,
-      help,
-      registers: [register],
-      collect(this: Counter) {
-        this.reset();
-        this.inc(read());
-      },
-    });
-  const gauge = (name: string, help: string, read: () => number, aggregator: 'sum' | 'max' = 'sum') =>
-    new Gauge({
-      name,
-      help,
-      aggregator,
-      registers: [register],
-      collect(this: Gauge) {
-        this.set(read());
-      },
-    });
+  const counter = (name: string, help: string, read: () => number) => readCounter(register, name, help, read);
+  const gauge = (name: string, help: string, read: () => number) => readGauge(register, name, help, read);
 
   gauge('chatbench_connections', 'Open WebSocket connections', () => s.connectionsOpen);
   counter('chatbench_connections_total', 'WebSocket connections accepted', () => s.connectionsTotal);
@@ -83,6 +65,30 @@ export function createMetrics(core: ChatCore, labels: Record<string, string>, de
     },
   });
   return register;
+}
+
+/** A counter whose value is read from a plain number at scrape time. */
+export function readCounter(register: Registry, name: string, help: string, read: () => number): Counter {
+  return new Counter({
+    name,
+    help,
+    registers: [register],
+    collect(this: Counter) {
+      this.reset();
+      this.inc(read());
+    },
+  });
+}
+
+export function readGauge(register: Registry, name: string, help: string, read: () => number): Gauge {
+  return new Gauge({
+    name,
+    help,
+    registers: [register],
+    collect(this: Gauge) {
+      this.set(read());
+    },
+  });
 }
 
 /** Metrics of one V8 isolate (thread): heap and event-loop delay. Summed (heap) or maxed (delay)

@@ -8,7 +8,7 @@ import { CloseCode, ErrorCode } from '../protocol/errors.js';
 import { signToken } from '../protocol/token.js';
 import { VARIANTS } from '../server/config.js';
 import { ChatClient } from './helpers/chat-client.js';
-import { SECRET, startTestServer, type TestServer } from './helpers/server.js';
+import { SECRET, startTestCluster, startTestServer, type TestServer } from './helpers/server.js';
 
 const token = (sub: string, extra: { rooms?: string[]; exp?: number } = {}) => signToken({ sub, ...extra }, SECRET);
 
@@ -23,10 +23,18 @@ async function getText(url: string, init?: RequestInit): Promise<{ status: numbe
   return { status: res.status, text: await res.text() };
 }
 
-describe.each(VARIANTS)('%s variant', (variant) => {
+// every variant alone, and every variant as a 2-node cluster on a real Redis (docs/cluster.md),
+// where consecutive clients — the members of each room here — connect to different nodes
+const TOPOLOGIES = VARIANTS.flatMap((variant) => [
+  { variant, name: `${variant} variant`, cluster: false },
+  { variant, name: `${variant} variant, 2 nodes on a Redis bus`, cluster: true },
+]);
+
+describe.each(TOPOLOGIES)('$name', ({ variant, cluster }) => {
   let t: TestServer;
   beforeAll(async () => {
-    t = await startTestServer(variant, { authTimeoutMs: 400, rate: 20, burst: 5, abuseStrikes: 8, maxBodyBytes: 100, maxFrameBytes: 4096, devLogin: true, devLoginWithRealSecret: true });
+    const options = { authTimeoutMs: 400, rate: 20, burst: 5, abuseStrikes: 8, maxBodyBytes: 100, maxFrameBytes: 4096, devLogin: true, devLoginWithRealSecret: true };
+    t = cluster ? await startTestCluster(variant, options) : await startTestServer(variant, options);
   });
   afterAll(async () => {
     await t.close();

@@ -41,6 +41,11 @@ export interface Publisher {
   membership?(room: string, delta: 1 | -1): void;
   /** Members of the room on every thread, when this publisher knows them. */
   members?(room: string): number | undefined;
+  /** Answer a join whose messages this publisher sequences elsewhere (the Redis bus): it sends
+   * `joined` and adds a `fresh` member to room.members once its seq is known. */
+  join?(core: ChatCore, s: Session, room: Room, historyLimit: number, fresh: boolean): void;
+  /** Answer a `history` frame from wherever this publisher keeps history. */
+  history?(core: ChatCore, s: Session, room: string, limit: number, before?: number): void;
 }
 
 export type SayFrame = Extract<ClientFrame, { type: 'say' }>;
@@ -205,14 +210,16 @@ export class ChatCore {
   private join(s: Session, name: string, historyLimit: number): void {
     if (!roomAllowed(s.claims!, name)) return this.reply(s, ErrorCode.FORBIDDEN, `not allowed in room ${name}`);
     const room = this.rooms.get(name);
-    if (!s.inRoom(room)) {
+    const fresh = !s.inRoom(room);
+    if (fresh) {
       if (s.rooms.length >= this.config.maxRoomsPerConn) {
         return this.reply(s, ErrorCode.TOO_MANY_ROOMS, `at most ${this.config.maxRoomsPerConn} rooms per connection`);
       }
       s.rooms.push(room);
-      room.members.add(s);
       this.publisher.membership?.(name, 1);
     }
+    if (this.publisher.join) return this.publisher.join(this, s, room, historyLimit, fresh);
+    room.members.add(s);
     const history = historyLimit > 0 ? this.store.history(name, historyLimit) : undefined;
     const members = this.publisher.members?.(name) ?? room.members.size;
     s.send(encodeJoined(name, members, room.seq, history));
@@ -254,6 +261,7 @@ export class ChatCore {
 
   private history(s: Session, name: string, limit: number, before?: number): void {
     if (!roomAllowed(s.claims!, name)) return this.reply(s, ErrorCode.FORBIDDEN, `not allowed in room ${name}`);
+    if (this.publisher.history) return this.publisher.history(this, s, name, limit, before);
     s.send(encodeHistory(name, this.store.history(name, limit, before)));
   }
 
@@ -290,7 +298,7 @@ export class ChatCore {
     }
   }
 
-  private reply(s: Session, code: ErrorCode, message: string, ref?: MessageId): void {
+  reply(s: Session, code: ErrorCode, message: string, ref?: MessageId): void {
     this.stats.error(code);
     this.logConn(s, 'debug', 'error sent', { code, ref });
     s.send(encodeError(code, message, ref));

@@ -12,12 +12,13 @@ import { createProcessMetrics } from '../../metrics.js';
 import type { RunningServer } from '../../running-server.js';
 import type { FromThread, ThreadData, ToThread } from './messages.js';
 import { SharedCounts } from './shared-counts.js';
+import { defaultNodeId } from '../../bus/redis-bus.js';
 
 export async function start(config: ServerConfig): Promise<RunningServer> {
   const n = Math.max(1, config.threads);
   // threads share one database; an in-memory one would be per thread, so use a temporary file
-  const tempDir = config.persist === 'sqlite' && config.db === ':memory:' ? mkdtempSync(join(tmpdir(), 'chatbench-workers-')) : undefined;
-  const threadConfig: ServerConfig = tempDir ? { ...config, db: join(tempDir, 'chat.db') } : config;
+  const tempDir = config.persist === 'sqlite' && !config.bus && config.db === ':memory:' ? mkdtempSync(join(tmpdir(), 'chatbench-workers-')) : undefined;
+  const threadConfig: ServerConfig = { ...config, ...(tempDir ? { db: join(tempDir, 'chat.db') } : {}), ...(config.bus ? { nodeId: config.nodeId || defaultNodeId() } : {}) };
   const ports: (MessagePort | undefined)[][] = Array.from({ length: n }, () => Array<MessagePort | undefined>(n).fill(undefined));
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {

@@ -22,13 +22,16 @@ function post(m: FromThread): void {
 }
 
 async function start(listenFd?: number): Promise<void> {
-  const bus = new ThreadBus(data.index, data.ports);
-  const publisher = (routed = new RoutedPublisher(bus, new SharedCounts(data.memberCounts)));
-  host = await startHost(data.config, handleConnection, {
+  // on a Redis bus each thread is a node of its own (Redis orders its rooms); otherwise rooms are
+  // shared between threads by the RoutedPublisher
+  const onBus = data.config.bus !== '';
+  const publisher = onBus ? undefined : (routed = new RoutedPublisher(new ThreadBus(data.index, data.ports), new SharedCounts(data.memberCounts)));
+  const config = onBus ? { ...data.config, nodeId: `${data.config.nodeId}-t${data.index}` } : data.config;
+  host = await startHost(config, handleConnection, {
     ...(listenFd !== undefined ? { listenFd } : {}),
     connPrefix: `t${data.index}-c`,
     logBindings: { thread: data.index },
-    publisher,
+    ...(publisher ? { publisher } : {}),
     ipCounter: new SharedIpCounter(new SharedCounts(data.ipCounts)),
     defaultMetrics: false,
     backend: (local) => ({
@@ -42,7 +45,7 @@ async function start(listenFd?: number): Promise<void> {
         }),
     }),
   });
-  publisher.attach(host.core);
+  publisher?.attach(host.core);
   host.core.stats.shareConnections(counters, data.index);
   const core = host.core;
   new Gauge({

@@ -1,0 +1,166 @@
+// The reference server as a cluster on a real Redis (docs/cluster.md): a room spread over nodes
+// gets every message once and in order, a node killed with -9 loses no acked message, and a Redis
+// restart (AOF on) is a reported gap that the run survives.
+import { afterEach, describe, expect, it } from 'vitest';
+import { ErrorCode } from '../protocol/errors.js';
+import { signToken } from '../protocol/token.js';
+import { startRedis, type RedisProcess } from '../loadgen/coordinator/redis-process.js';
+import { ChatClient, type Frame } from './helpers/chat-client.js';
+import { metric, scrape } from './helpers/metrics.js';
+import { serve, PROCESS_SECRET, type Serve } from './helpers/serve-process.js';
+import { SECRET, startTestCluster } from './helpers/server.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {});
+});
+
+async function member(url: string, name: string, room: string, secret = SECRET): Promise<ChatClient> {
+  const c = await ChatClient.open(url);
+  await c.auth(signToken({ sub: name }, secret));
+  await c.join(room);
+  return c;
+}
+
+const msgs = (c: ChatClient): Frame[] => c.frames.filter((f) => f.type === 'msg');
+
+/** Wait until every client holds `count` msg frames (or fail after timeoutMs). */
+async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe.each(['coroutine', 'callback', 'workers'] as const)('a room across 2 nodes (%s)', (variant) => {
+  it('delivers every message to every other member once, in seq order, with senders on both nodes', async () => {
+    const t = await startTestCluster(variant, { persist: 'none', rate: 1000, burst: 1000 });
+    cleanups.push(() => t.close());
+    const clients: ChatClient[] = [];
+    for (let i = 0; i < 6; i++) clients.push(await member(t.ws, `u${i}`, 'span')); // alternating nodes
+    const perSender = 40;
+    for (let k = 0; k < perSender; k++) for (const [i, c] of clients.entries()) c.send({ type: 'say', room: 'span', id: `${i}-${k}`, body: 'x' });
+    const total = perSender * clients.length;
+    await until(() => clients.every((c) => msgs(c).length >= total - perSender && c.frames.filter((f) => f.type === 'ack').length === perSender), 10_000, 'every delivery and ack');
+    const acked = clients.flatMap((c) => c.frames.filter((f) => f.type === 'ack').map((f) => f.seq as number));
+    expect([...acked].sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
+    for (const [i, c] of clients.entries()) {
+      const seqs = msgs(c).map((m) => m.seq as number);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // in order
+      expect(new Set(seqs).size).toBe(total - perSender); // once each, none of its own
+      expect(msgs(c).some((m) => m.from === `u${i}`)).toBe(false);
+    }
+    const late = await member(t.ws, 'late', 'span');
+    late.send({ type: 'history', room: 'span', limit: 5 });
+    expect(((await late.next('history')).messages as Frame[]).map((m) => m.seq)).toEqual([total - 4, total - 3, total - 2, total - 1, total]);
+    const [n0, n1] = [await scrape(t.nodes[0]!.http), await scrape(t.nodes[1]!.http)];
+    for (const m of [n0, n1]) expect(metric(m, 'chatbench_bus_received_total', 'origin="remote"')).toBeGreaterThan(0);
+  });
+});
+
+async function processNode(redis: RedisProcess, id: string): Promise<Serve & { ws: string }> {
+  const s = await serve(['--bus', redis.url, '--node-id', id, '--persist', 'none', '--rate', '1000', '--burst', '1000', '--log-level', 'warn']);
+  cleanups.push(async () => {
+    s.child.kill('SIGKILL');
+    await s.exited;
+  });
+  return { ...s, ws: `ws://127.0.0.1:${s.port}/` };
+}
+
+describe('failures', () => {
+  it('kill -9 of one node: its clients drop, resume on another node from their last seq, and no acked message is lost', async () => {
+    const redis = await startRedis();
+    cleanups.push(() => redis.stop());
+    const nodes = [await processNode(redis, 'n0'), await processNode(redis, 'n1'), await processNode(redis, 'n2')];
+    const clients: ChatClient[] = [];
+    for (let i = 0; i < 6; i++) clients.push(await member(nodes[i % 3]!.ws, `k${i}`, 'doom', PROCESS_SECRET));
+    const doomed = [clients[2]!, clients[5]!]; // on n2
+    const acks = new Map<string, number>(); // id → seq
+    let sending = true;
+    let n = 0;
+    const pump = (async () => {
+      while (sending) {
+        for (const [i, c] of clients.entries()) if (c.ws.readyState === c.ws.OPEN) c.send({ type: 'say', room: 'doom', id: `${i}-${n}`, body: 'x' });
+        n++;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 600));
+    nodes[2]!.child.kill('SIGKILL');
+    for (const c of doomed) expect((await c.closed).code).toBe(1006);
+    // the dropped members come back on n0 and ask for what they missed since their last seq
+    const resumed: ChatClient[] = [];
+    for (const [k, c] of doomed.entries()) {
+      const last = Math.max(0, ...msgs(c).map((m) => m.seq as number), ...c.frames.filter((f) => f.type === 'ack').map((f) => f.seq as number));
+      const again = await ChatClient.open(nodes[0]!.ws);
+      await again.auth(signToken({ sub: `k${k === 0 ? 2 : 5}` }, PROCESS_SECRET));
+      const joined = await again.join('doom');
+      again.send({ type: 'history', room: 'doom', limit: 500, before: (joined.seq as number) + 1 });
+      const h = await again.next('history');
+      resumed.push(again);
+      (again as ChatClient & { recovered?: number[]; last?: number }).recovered = (h.messages as Frame[]).map((m) => m.seq as number).filter((s) => s > last);
+      (again as ChatClient & { last?: number }).last = last;
+    }
+    await new Promise((r) => setTimeout(r, 400));
+    sending = false;
+    await pump;
+    await new Promise((r) => setTimeout(r, 300));
+    for (const c of [...clients, ...resumed]) for (const f of c.frames) if (f.type === 'ack') acks.set(f.id as string, f.seq as number);
+    const ackedSeqs = new Set(acks.values());
+    const maxAcked = Math.max(...ackedSeqs);
+    expect(ackedSeqs.size).toBeGreaterThan(100);
+    const survivors = clients.filter((c) => !doomed.includes(c));
+    for (const c of survivors) {
+      const got = new Set(msgs(c).map((m) => m.seq as number));
+      for (const seq of ackedSeqs) if (![...acks].some(([id, s]) => s === seq && id.startsWith(`${clients.indexOf(c)}-`))) expect(got.has(seq), `seq ${seq} at a survivor`).toBe(true);
+      const after = msgs(c).filter((m) => (m.seq as number) > maxAcked - 20);
+      expect(after.length).toBeGreaterThan(0); // the other nodes kept delivering to the end
+    }
+    // a resumed member holds every acked seq: live before the kill, from history, or live after
+    for (const [k, again] of resumed.entries()) {
+      const before = doomed[k]!;
+      const self = clients.indexOf(before);
+      const own = new Set([...acks].filter(([id]) => id.startsWith(`${self}-`)).map(([, s]) => s));
+      const got = new Set([...msgs(before), ...msgs(again)].map((m) => m.seq as number));
+      for (const s of (again as ChatClient & { recovered?: number[] }).recovered ?? []) got.add(s);
+      const missing = [...ackedSeqs].filter((s) => !own.has(s) && !got.has(s));
+      expect(missing, 'acked messages a resumed member never got').toEqual([]);
+    }
+  }, 30_000);
+
+  it('a Redis restart (AOF on): says fail with UNAVAILABLE while it is away, nodes reconnect, seq and history carry on, and the gap is reported', async () => {
+    const t = await startTestCluster('coroutine', { persist: 'none' });
+    cleanups.push(() => t.close());
+    const a = await member(t.ws, 'ra', 'phoenix');
+    const b = await member(t.ws, 'rb', 'phoenix');
+    for (let i = 1; i <= 5; i++) a.send({ type: 'say', room: 'phoenix', id: i, body: `before ${i}` });
+    for (let i = 1; i <= 5; i++) expect(await a.next('ack')).toMatchObject({ seq: i });
+    const restarted = t.redis.restart({ downMs: 700 });
+    await new Promise((r) => setTimeout(r, 200));
+    a.send({ type: 'say', room: 'phoenix', id: 'gone', body: 'while away' });
+    expect(await a.next('error')).toMatchObject({ code: ErrorCode.UNAVAILABLE, ref: 'gone' });
+    await restarted;
+    const deadline = Date.now() + 10_000;
+    let seq = 0;
+    for (let i = 6; Date.now() < deadline; i++) {
+      a.send({ type: 'say', room: 'phoenix', id: i, body: `after ${i}` });
+      const answer = await a.next(undefined, 2000);
+      if (answer.type === 'ack') {
+        seq = answer.seq as number;
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(seq).toBe(6); // the AOF kept the room's seq: it goes on from 5
+    await until(() => msgs(b).length === 6, 5000, 'the message after the restart at the other node');
+    expect(msgs(b).map((m) => m.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    b.send({ type: 'history', room: 'phoenix', limit: 10 });
+    expect(((await b.next('history')).messages as Frame[]).map((m) => m.body)).toEqual(['before 1', 'before 2', 'before 3', 'before 4', 'before 5', expect.stringMatching(/^after/)]);
+    const m = await scrape(t.nodes[0]!.http);
+    expect(metric(m, 'chatbench_bus_disconnects_total')).toBeGreaterThanOrEqual(1);
+    expect(metric(m, 'chatbench_bus_down_seconds_total')).toBeGreaterThan(0.3);
+    expect(metric(m, 'chatbench_bus_publish_failed_total')).toBeGreaterThanOrEqual(1);
+    expect(metric(m, 'chatbench_bus_up')).toBe(1);
+  }, 30_000);
+});
