@@ -73,6 +73,7 @@ export function mergeResults(parts: Result[], options: MergeOptions = {}): Resul
       failed: sum(parts.map((r) => r.connections.failed)),
       retries: sum(parts.map((r) => r.connections.retries)),
       reconnects: sum(parts.map((r) => r.connections.reconnects)),
+      resumes: sum(parts.map((r) => r.connections.resumes)),
     },
     messages: {
       sent: m('sent'),
@@ -86,6 +87,7 @@ export function mergeResults(parts: Result[], options: MergeOptions = {}): Resul
       lost: m('lost'),
       duplicated: m('duplicated'),
       reordered: m('reordered'),
+      recovered: m('recovered'),
     },
     latencyMs: latency,
     throughput: { sentPerSec: sum(parts.map((r) => r.throughput.sentPerSec)), deliveredPerSec: sum(parts.map((r) => r.throughput.deliveredPerSec)) },

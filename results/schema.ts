@@ -67,7 +67,14 @@ export const ResultSchema = z.object({
       .optional()
       .describe('CPU lists the embedded servers and the generator were pinned to (taskset), when they were'),
   }),
-  connections: z.object({ target: count, peak: count, failed: count, retries: count, reconnects: count.default(0).describe('planned reconnects (reconnector behaviour)') }),
+  connections: z.object({
+    target: count,
+    peak: count,
+    failed: count,
+    retries: count,
+    reconnects: count.default(0).describe('planned reconnects (reconnector behaviour)'),
+    resumes: count.default(0).describe('clients the server dropped that came back (on the next server) and resumed from their last seq (resumeOnDrop)'),
+  }),
   messages: z.object({
     sent: count,
     acked: count,
@@ -80,6 +87,7 @@ export const ResultSchema = z.object({
     lost: count,
     duplicated: count,
     reordered: count,
+    recovered: count.default(0).describe('deliveries a resumed client read back with `history` (counted in delivered too)'),
   }),
   latencyMs: z.object({ e2e: latency, e2eUncorrected: latency, ack: latency, connect: latency }),
   throughput: z.object({
@@ -137,6 +145,37 @@ export const ResultSchema = z.object({
     .describe('the sanity checks every run passes beside its thresholds (a run that measured nothing fails them)'),
   thresholds: z.array(z.object({ expression: z.string(), actual: z.number().nullable(), ok: z.boolean() })),
   series: z.array(SeriesRowSchema),
+  bus: z
+    .object({
+      kind: z.literal('redis'),
+      messages: count.describe('messages the nodes numbered in Redis over the run'),
+      crossNodeShare: z.number().nullable().describe('share of deliveries whose sender sat on another node'),
+      nodes: z.array(
+        z.object({
+          url: z.string(),
+          deliveries: count,
+          deliveriesFromOtherNodes: count,
+          published: count,
+          publishFailed: count,
+          gapFills: count,
+          recovered: count.describe('messages read back from the stream after a gap'),
+          unrecovered: count.describe('seqs the stream no longer held: never delivered by this node'),
+          disconnects: count.describe('times the node lost Redis'),
+          downSec: z.number(),
+          reachable: z.boolean().describe('false when its last /metrics came before the end (killed, or stopped answering)'),
+        }),
+      ),
+      redis: z
+        .object({ cpuSeconds: z.number(), cpuMsPer1kMessages: z.number().nullable(), usedMemoryPeakBytes: z.number(), rssBytes: z.number() })
+        .nullable()
+        .describe('from INFO of the redis-server the run started; null against --target'),
+    })
+    .optional()
+    .describe('set when the servers share rooms on a Redis bus (scenario bus: redis)'),
+  faults: z
+    .array(z.object({ action: z.enum(['kill-server', 'restart-redis']), atSec: z.number(), target: z.string(), error: z.string().optional() }))
+    .optional()
+    .describe('faults the run injected (scenario faults), when and where'),
   shard: z
     .object({
       index: z.number().int().nonnegative(),

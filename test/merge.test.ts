@@ -14,8 +14,8 @@ function part(from: number, n: number, extra: Partial<Result> = {}): Result {
   const base = parseResult(JSON.parse(readFileSync('test/fixtures/result-v2.json', 'utf8')), 'result-v2.json');
   return {
     ...base,
-    connections: { target: 10, peak: 10, failed: 0, retries: 0, reconnects: 0 },
-    messages: { sent: n, acked: n, refused: 0, refusedByCode: {}, abandoned: 0, unanswered: 0, delivered: n, expected: n, lost: 0, duplicated: 0, reordered: 0 },
+    connections: { target: 10, peak: 10, failed: 0, retries: 0, reconnects: 0, resumes: 0 },
+    messages: { sent: n, acked: n, refused: 0, refusedByCode: {}, abandoned: 0, unanswered: 0, delivered: n, expected: n, lost: 0, duplicated: 0, reordered: 0, recovered: 0 },
     latencyMs: { e2e: summarize(h), e2eUncorrected: summarize(h), ack: empty, connect: empty },
     errors: {},
     closes: {},

@@ -52,6 +52,14 @@ describe('scenario files', () => {
     expect(unknown[0]).toMatch(/^thresholds\.0: unknown metric "e2e\.p42"; expected one of .*e2e\.p99/);
   });
 
+  it('checks faults against the servers and the bus', () => {
+    expect(problemsOf('name: x\nclients: 9\nduration: 5s\nrooms: {size: 3}\nservers: 2\nfaults: [{at: 2s, action: kill-server, server: 2}, {at: 3s, action: restart-redis}, {at: 1s, action: melt}]\n')).toEqual([
+      'faults.2.action: Invalid option: expected one of "kill-server"|"restart-redis"',
+      'faults.0.server: expected a server index below servers (2)',
+      'faults.1.action: restart-redis needs bus: redis',
+    ]);
+  });
+
   it('reports YAML syntax errors with a line and unreadable files by name', () => {
     expect(problemsOf('name: [unclosed\n')[0]).toMatch(/^YAML syntax \(line \d+\)/);
     expect(problemsOf('- a list\n')).toEqual(['(root): expected a mapping of scenario fields']);

@@ -1,5 +1,7 @@
 // A real redis-server (found on PATH) on a free loopback port, for runs with `bus: redis` and for
-// tests: append-only file on (appendfsync everysec), so a restart keeps every acked message.
+// tests: append-only file on with appendfsync always — Redis writes and fsyncs a script's effects
+// before it replies, so an acked message survives a kill -9 of Redis (with everysec it may not: a
+// write postponed behind a slow fsync left acked, published seqs out of the AOF; seqs were reused).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -41,7 +43,7 @@ export async function startRedis(opts: { port?: number } = {}): Promise<RedisPro
 }
 
 function launch(port: number, dir: string): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'everysec', '--daemonize', 'no', '--maxclients', '10000', '--loglevel', 'notice'];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--daemonize', 'no', '--maxclients', '10000', '--loglevel', 'notice'];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   return new Promise((resolve, reject) => {

@@ -38,6 +38,8 @@ export interface BuildInput {
   pinning?: { server: string; generator: string };
   /** The checkout an embedded server was started from, when not this one. */
   serverCheckout?: string;
+  bus?: Result['bus'];
+  faults?: Result['faults'];
 }
 
 export function buildResult(i: BuildInput): Result {
@@ -60,7 +62,7 @@ export function buildResult(i: BuildInput): Result {
     startedAt: i.startedAt.toISOString(),
     durationSec: round(i.wallSec, 3),
     env: { ...environment(i.serverCheckout), ...(i.pinning ? { pinning: i.pinning } : {}) },
-    connections: { target: i.clients ?? i.executor.clients, peak: c.peakConnected, failed: c.connectFailed, retries: c.connectRetries, reconnects: c.reconnects },
+    connections: { target: i.clients ?? i.executor.clients, peak: c.peakConnected, failed: c.connectFailed, retries: c.connectRetries, reconnects: c.reconnects, resumes: c.resumes },
     messages: {
       sent: c.sent,
       acked: c.acked,
@@ -73,6 +75,7 @@ export function buildResult(i: BuildInput): Result {
       lost: c.lost,
       duplicated: c.duplicated,
       reordered: c.reordered,
+      recovered: c.recovered,
     },
     latencyMs: { e2e: hist('e2e'), e2eUncorrected: hist('e2eUncorrected'), ack: hist('ack'), connect: hist('connect') },
     throughput: { sentPerSec: round(mean(hold, 'sent'), 1), deliveredPerSec: round(mean(hold, 'delivered'), 1) },
@@ -93,6 +96,8 @@ export function buildResult(i: BuildInput): Result {
     checks: [],
     thresholds: [],
     series,
+    ...(i.bus ? { bus: i.bus } : {}),
+    ...(i.faults ? { faults: i.faults } : {}),
     ...(i.shard ? { shard: i.shard } : {}),
   };
   result.checks = sanityChecks(result, scenario.sanity);

@@ -15,6 +15,9 @@ import { roomMapper, shardClients, type ShardSpec } from '../worker/population.j
 import { runIdOf, ShardError, startDelay } from './shard.js';
 import type { StartPlan } from './generators.js';
 import { pin, type Pinning } from './pinning.js';
+import { startRedis, type RedisProcess } from './redis-process.js';
+import { BusProbe } from './probe/bus-probe.js';
+import { FaultInjector } from './faults.js';
 
 export const CLIENTS_PER_PROCESS = 12_500; // well under the 20,000 open files a process may hold
 /** Binding to port 0 on one address gets slow (kernel time) as its ~28k ports fill; measured here:
@@ -54,7 +57,9 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   const exec = createExecutor(scenario);
   const variant = o.target ? 'external' : (o.variant ?? scenario.variant);
   const embedded: EmbeddedServer[] = [];
+  let redis: RedisProcess | undefined;
   let ownCores: string | undefined;
+  if (scenario.faults.length && o.target) throw new TargetUnreachableError('scenario faults act on the servers a run starts itself: drop --target, or the faults');
   if (o.shard && !o.target) throw new ShardError('--shard needs --target: every shard of a run loads the same servers');
   const mine = shardClients(exec.clients, roomMapper(scenario.rooms, exec.clients), o.shard);
   if (o.shard && mine.length === 0) throw new ShardError(`shard ${o.shard.index}/${o.shard.count} has no clients: the scenario's rooms do not reach every shard (rooms are dealt round robin); use fewer shards`);
@@ -69,7 +74,14 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       const keys = scenario.auth !== 'HS256' && !tokenKey ? freshKeys(scenario.auth) : undefined;
       if (keys) tokenKey = keys.privateJwk;
       const options = { secret, ...(keys ? { jwks: keys.jwksFile } : {}), ...scenario.server };
-      for (let i = 0; i < scenario.servers; i++) embedded.push(await startEmbeddedServer(variant, options, o.log, o.server));
+      if (scenario.bus === 'redis') {
+        redis = await startRedis();
+        o.log(`redis-server pid ${redis.pid} on ${redis.url} (appendonly, fsync before every reply)`);
+      }
+      for (let i = 0; i < scenario.servers; i++) {
+        const node: Record<string, string> = redis ? { bus: redis.url, 'node-id': `n${i}` } : {};
+        embedded.push(await startEmbeddedServer(variant, { ...options, ...node }, o.log, o.server));
+      }
       if (o.pinning) {
         for (const e of embedded) pin(e.pid, o.pinning.server);
         ownCores = pin(process.pid, o.pinning.generator); // generator processes forked from here inherit it
@@ -107,8 +119,11 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       }
       samples.push(s);
     };
+    const bus = probes && scenario.bus === 'redis' ? new BusProbe(servers.map((s) => s.url), redis?.url) : undefined;
+    const faults = new FaultInjector(scenario.faults, embedded, redis, o.log);
     const sample = async () => {
       if (servers.length) keep(await sampleServers(servers, monoUs()));
+      await bus?.sample();
     };
     const probe = setInterval(() => void sample(), 1000);
     await sample();
@@ -118,11 +133,20 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     o.log(`running ${scenario.name} (${exec.type}): ${mine.length} clients${part} in ${processes} generator process(es) against ${urls.map((u) => u.href).join(', ')}`);
     let outcome;
     try {
-      outcome = await runGenerators(plans, (s) => o.progress?.(s, exec.durationMs / 1000), startPlan(o));
+      outcome = await runGenerators(
+        plans,
+        (s) => {
+          faults.tick(s.sec + 1);
+          o.progress?.(s, exec.durationMs / 1000);
+        },
+        startPlan(o),
+      );
     } finally {
       clearInterval(probe);
+      await faults.settle();
     }
     await sample();
+    const busFigures = await bus?.finish();
     return buildResult({
       scenario,
       ...(o.scenarioFile ? { scenarioFile: o.scenarioFile } : {}),
@@ -138,6 +162,8 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       ...(o.pinning && embedded.length ? { pinning: o.pinning } : {}),
       ...(embedded.length && o.server?.checkout ? { serverCheckout: o.server.checkout } : {}),
       clients: mine.length,
+      ...(busFigures ? { bus: busFigures } : {}),
+      ...(faults.done.length ? { faults: faults.done } : {}),
       ...(o.shard
         ? {
             shard: {
@@ -155,8 +181,9 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     if (ownCores) pin(process.pid, ownCores); // the next run in this process starts as it was
     for (const s of embedded) {
       const code = await s.stop();
-      if (code !== 0) o.log(`warning: embedded server pid ${s.pid} exited with code ${code}`);
+      if (code !== 0 && !scenario.faults.some((f) => f.action === 'kill-server' && embedded[f.server] === s)) o.log(`warning: embedded server pid ${s.pid} exited with code ${code}`);
     }
+    await redis?.stop();
   }
 }
 

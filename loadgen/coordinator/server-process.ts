@@ -90,7 +90,7 @@ export async function waitHealthy(url: string, child?: ChildProcess, timeoutMs =
 /** SIGTERM to the server (the child, or the process a wrapper runs), then wait for the child to
  * close: 'close', not 'exit', so a wrapper's last words (where it wrote its report) are read. */
 function stop(child: ChildProcess, serverPid: number, timeoutMs: number): Promise<number | null> {
-  if (child.exitCode !== null) return Promise.resolve(child.exitCode);
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(child.exitCode); // gone already (a fault killed it)
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('close', (code) => {

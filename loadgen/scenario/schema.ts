@@ -80,7 +80,25 @@ export const ScenarioSchema = z
     behaviours: BehavioursSchema.optional(),
     messageRate: z.number().min(0).max(1000).default(1).describe('messages per second per chatty sender (VU and churn executors)'),
     bodyBytes: z.number().int().min(0).max(65_536).default(64),
-    servers: z.number().int().min(1).max(16).default(1).describe('embedded server processes; rooms are spread over them'),
+    servers: z.number().int().min(1).max(16).default(1).describe('embedded server processes; rooms are spread over them (room k on server k mod N), or, with a bus, each room\'s members are (client i on server i mod N)'),
+    bus: z
+      .enum(['none', 'redis'])
+      .default('none')
+      .describe('redis: the servers share rooms through Redis (a redis-server started for the run, or the --target servers\' own), and every room spans the servers'),
+    resumeOnDrop: z.boolean().default(false).describe('a joined client the server drops reconnects (to the next server, with a bus) and reads what it missed with `history`'),
+    faults: z
+      .array(
+        z
+          .object({
+            at: duration.describe('seconds into the run'),
+            action: z.enum(['kill-server', 'restart-redis']),
+            server: z.number().int().min(0).max(15).default(0).describe('kill-server: which embedded server gets SIGKILL'),
+            downFor: duration.default(1000).describe('restart-redis: how long Redis stays down (SIGKILL, then the same port and AOF)'),
+          })
+          .strict(),
+      )
+      .default([])
+      .describe('faults injected into embedded servers and Redis during the run'),
     generators: z.number().int().min(1).max(64).optional().describe('generator processes (default: one per 12,500 clients)'),
     server: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}).describe('options passed to `chatbench serve` when the run starts its own servers'),
     auth: z
@@ -98,6 +116,14 @@ export const ScenarioSchema = z
 export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   const problems = executorProblems(raw);
   if (raw.senders !== undefined && raw.behaviours !== undefined) problems.push('senders: expected either senders or behaviours, not both');
+  const servers = typeof raw.servers === 'number' ? raw.servers : 1;
+  if (Array.isArray(raw.faults)) {
+    raw.faults.forEach((f: unknown, i) => {
+      const fault = f as { action?: unknown; server?: unknown };
+      if (fault.action === 'restart-redis' && raw.bus !== 'redis') problems.push(`faults.${i}.action: restart-redis needs bus: redis`);
+      if (typeof fault.server === 'number' && fault.server >= servers) problems.push(`faults.${i}.server: expected a server index below servers (${servers})`);
+    });
+  }
   return problems;
 }
 

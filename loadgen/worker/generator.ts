@@ -91,7 +91,9 @@ export class Generator implements GeneratorContext {
   // ---- GeneratorContext ----
 
   target(vu: VirtualUser): ConnectTarget {
-    const t = this.plan.targets[vu.roomIndex % this.plan.targets.length]!;
+    // rooms on one server each, or, on a bus, every room's members spread over the servers
+    const slot = this.plan.scenario.bus === 'redis' ? vu.index + vu.moves : vu.roomIndex;
+    const t = this.plan.targets[slot % this.plan.targets.length]!;
     const sources = this.plan.localAddresses;
     const localAddress = sources.length ? sources[vu.index % sources.length] : undefined;
     return { host: t.host, port: t.port, path: t.path, localAddress, headers: this.authHeader(vu) };
@@ -126,8 +128,20 @@ export class Generator implements GeneratorContext {
   ended(vu: VirtualUser, code: number, error?: Error): void {
     this.schedule.remove(vu);
     this.connecting.delete(vu);
-    vu.closeWindow();
     const failure = error instanceof ClientFailure ? error.code : undefined;
+    const onBus = this.plan.scenario.bus === 'redis';
+    if (vu.joined && !vu.leaving && this.plan.scenario.resumeOnDrop && !this.drained && monoUs() < this.stopUs) {
+      // dropped by the server: come back (on the next server, on a bus) and resume the stay
+      vu.joined = false;
+      this.rec.connected--;
+      this.rec.closed(code);
+      if (failure) this.rec.error(failure);
+      this.rec.resumes++;
+      if (onBus) vu.moves++;
+      vu.resume();
+      return;
+    }
+    vu.closeWindow();
     // a sender that left on purpose took its messages in flight with it: nothing can answer them now
     if (vu.leaving) this.rec.abandoned += vu.inFlight;
     if (vu.joined) {
@@ -145,6 +159,7 @@ export class Generator implements GeneratorContext {
     if (this.drained || vu.leaving) return;
     if (vu.attempts < MAX_ATTEMPTS && monoUs() < this.stopUs) {
       this.rec.connectRetries++;
+      if (onBus) vu.moves++; // that server may be gone: try the next
       setTimeout(() => vu.start(), 50 * vu.attempts * (1 + Math.random())).unref();
       return;
     }
@@ -318,6 +333,8 @@ export class Generator implements GeneratorContext {
       connectFailed: r.connectFailed,
       connectRetries: r.connectRetries,
       reconnects: r.reconnects,
+      resumes: r.resumes,
+      recovered: r.recovered,
       peakConnected: r.peakConnected,
       sent: r.sent,
       acked: r.acked,
@@ -357,7 +374,7 @@ export class Generator implements GeneratorContext {
   }
 
   private authHeader(vu: VirtualUser): string {
-    const claims = { sub: `u${vu.index}`, ttlSec: 24 * 3600 };
+    const claims = { sub: vu.user, ttlSec: 24 * 3600 };
     return `Authorization: Bearer ${this.signer ? signTokenWithKey(claims, this.signer) : signToken(claims, this.plan.secret)}\r\n`;
   }
 }

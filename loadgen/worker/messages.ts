@@ -42,6 +42,7 @@ export interface FinalCounts {
   connectFailed: number;
   connectRetries: number;
   reconnects: number;
+  resumes: number; // dropped by the server, back on the next server, resumed from the last seq
   peakConnected: number;
   sent: number;
   acked: number;
@@ -52,6 +53,7 @@ export interface FinalCounts {
   delivered: number;
   duplicated: number;
   reordered: number;
+  recovered: number; // deliveries read back with `history` after a resume
   expected: number;
   lost: number;
   errors: Record<string, number>;

@@ -19,6 +19,8 @@ export class Recorder {
   connectFailed = 0;
   connectRetries = 0;
   reconnects = 0;
+  resumes = 0;
+  recovered = 0;
   sent = 0;
   acked = 0;
   delivered = 0;

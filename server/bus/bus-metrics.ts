@@ -19,6 +19,7 @@ export function addBusMetrics(register: Registry, bus: RedisBus): void {
       this.inc({ origin: 'remote' }, s.receivedRemote);
     },
   });
+  readCounter(register, 'chatbench_bus_remote_deliveries_total', 'Deliveries here of messages sent on another node', () => s.deliveredRemote);
   readCounter(register, 'chatbench_bus_duplicates_total', 'Bus messages received twice (dropped)', () => s.duplicates);
   readCounter(register, 'chatbench_bus_gap_fills_total', 'Seq gaps read back from a room stream', () => s.gapFills);
   readCounter(register, 'chatbench_bus_recovered_total', 'Messages delivered from a room stream after a gap', () => s.recovered);

@@ -4,6 +4,7 @@ export class BusStats {
   publishFailed = 0; // says answered UNAVAILABLE: Redis away, or the link dropped with the script in flight
   receivedLocal = 0; // numbered messages received that this node's own sessions sent
   receivedRemote = 0; // …that came from sessions on other nodes
+  deliveredRemote = 0; // deliveries here of messages whose sender sat on another node
   duplicates = 0; // received again (a gap fill raced pub/sub): dropped
   gapFills = 0; // seq jumps read back from a room's stream
   recovered = 0; // messages delivered from the stream rather than pub/sub

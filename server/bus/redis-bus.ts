@@ -56,7 +56,7 @@ export class RedisBus implements Publisher {
 
   /** Connect both connections (commands, subscriptions); a Redis that does not answer is an error. */
   static async connect(opts: BusOptions, log: Logger): Promise<RedisBus> {
-    const common = { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: (n: number) => Math.min(50 * n, 500) };
+    const common = { lazyConnect: true, connectTimeout: CONNECT_TIMEOUT_MS, retryStrategy: (n: number) => Math.min(50 * n, 200) };
     // commands fail at once while Redis is away (the sender gets UNAVAILABLE), and a command in
     // flight when the link drops is not sent again: it may have run, and a second run would be a
     // second message
@@ -237,7 +237,10 @@ export class RedisBus implements Publisher {
     room.seq = d.seq;
     const local = d.node === this.opts.nodeId;
     if (local) this.stats.receivedLocal++;
-    else this.stats.receivedRemote++;
+    else {
+      this.stats.receivedRemote++;
+      this.stats.deliveredRemote += room.members.size; // its sender is not here: every member gets it
+    }
     const frame = msgFromFields(d.fields);
     const sender = local ? core.sessions.get(d.conn) : undefined;
     core.fanOut(room, frame, sender);
@@ -326,6 +329,9 @@ export class RedisBus implements Publisher {
   private async resync(): Promise<void> {
     const synced = [...this.rooms.values()].filter((br) => br.synced);
     if (synced.length === 0) return;
+    // where each room stood when we asked: pub/sub may bring newer seqs before the answer does,
+    // and only a seq below what we had already delivered means Redis went back
+    const asked = synced.map((br) => this.core!.rooms.get(br.name).seq);
     const pipe = this.cmd.pipeline();
     for (const br of synced) pipe.get(keys.seq(br.name));
     const replies = (await pipe.exec().catch(() => null)) ?? [];
@@ -334,9 +340,9 @@ export class RedisBus implements Publisher {
       if (err) return;
       const seq = Number(value ?? 0);
       const room = this.core!.rooms.get(br.name);
-      if (seq < room.seq) {
+      if (seq < asked[i]!) {
         this.stats.resets++;
-        this.log.error({ room: br.name, was: room.seq, now: seq }, 'bus: the room seq went back: Redis lost data (run it with appendonly yes)');
+        this.log.error({ room: br.name, was: asked[i], now: seq }, 'bus: the room seq went back: Redis lost data (run it with appendonly yes, appendfsync always)');
         room.seq = seq;
       } else if (seq > room.seq && !br.filling) this.fill(br, room, seq);
     });

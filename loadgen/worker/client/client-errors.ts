@@ -4,6 +4,7 @@ export const ClientError = {
   BAD_JSON: 'CLIENT_BAD_JSON', // a text frame that is not JSON
   BAD_SEQ: 'CLIENT_BAD_SEQ', // a msg/ack whose seq is absent, not an integer, or not a safe integer
   BAD_TS: 'CLIENT_BAD_TS', // a msg without our send timestamps: no latency can be taken
+  UNEXPECTED_HISTORY: 'CLIENT_UNEXPECTED_HISTORY', // a history frame nobody asked for, or not for our room
   BAD_ACK: 'CLIENT_BAD_ACK', // an ack without a valid seq: not counted as an answer
   GAPS_OVERFLOW: 'CLIENT_GAPS_OVERFLOW', // more separate seq gaps than a receiver tracks (Gaps)
   FRAME_TOO_BIG: 'CLIENT_FRAME_TOO_BIG', // a frame or message over maxFrameBytes: close 1009

@@ -60,6 +60,11 @@ export class Gaps {
     return n;
   }
 
+  /** The lowest seq still missing (given-up ranges apart), if any. */
+  get lowest(): number | undefined {
+    return this.ranges[0];
+  }
+
   /** Ranges held now (for tests of the bound). */
   get rangeCount(): number {
     return this.ranges.length / 2;

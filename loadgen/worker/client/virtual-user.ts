@@ -3,7 +3,7 @@
 // process's Recorder and owns no statistics itself, only what it needs to tell lost, duplicated
 // and reordered deliveries apart from its room's sequence numbers. Each stay in the room (from
 // joined to leaving) is a window; what was expected in closed windows is kept.
-import { encodeJoin, encodeSayRaw } from '../../../protocol/frames.js';
+import { encodeJoin, encodeSayRaw, MAX_HISTORY_LIMIT } from '../../../protocol/frames.js';
 import { isAck, isMsg, NumberScanner, tsAt } from '../../../protocol/scan.js';
 import { monoUs } from '../../clock.js';
 import { record } from '../../../results/histogram.js';
@@ -29,6 +29,10 @@ export class VirtualUser extends WsConnection implements Scheduled {
   awaitingAck = false; // closed loop: a message is in flight
   nextToggleUs = 0; // slow consumers and reconnectors: when their behaviour acts next
   paused = false;
+  moves = 0; // with a bus: servers moved on from (a failed attempt, a drop), so the next is tried
+  private resuming = false; // dropped by the server; the stay in the room goes on after the rejoin
+  private resumeFrom = 0; // seqs [resumeFrom, resumeTo] are being read back with `history`
+  private resumeTo = 0;
   private windowOpen = false;
   private joinSeq = 0;
   private next = 0; // next seq expected in the room
@@ -70,6 +74,19 @@ export class VirtualUser extends WsConnection implements Scheduled {
     this.fail(1000, ClientError.CONNECT_TIMEOUT, `not joined within ${limitMs} ms`);
   }
 
+  /** The simulated user's name (the token's sub). */
+  get user(): string {
+    return `u${this.index}`;
+  }
+
+  /** The server dropped us (resumeOnDrop): reconnect, and keep this stay in the room open. */
+  resume(): void {
+    this.resuming = true;
+    this.resumeTo = 0;
+    this.attempts = 0;
+    this.start();
+  }
+
   /** Leave for good (ramp-down, churn) or for a moment (reconnector): a planned close. */
   leave(): void {
     this.leaving = true;
@@ -109,6 +126,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
           this.fail(1000, ClientError.JOIN_REFUSED, '`joined` without a valid seq');
           return;
         }
+        if (this.resuming && this.windowOpen) return this.rejoined(f.seq);
         this.joined = true;
         this.windowOpen = true;
         this.unanswered = 0;
@@ -118,6 +136,8 @@ export class VirtualUser extends WsConnection implements Scheduled {
         this.maxDeliveredSeq = this.joinSeq;
         this.ctx.joined(this);
         return;
+      case 'history':
+        return this.onHistory(frame as { room?: unknown; messages?: unknown });
       case 'error': {
         const code = typeof f.code === 'string' ? f.code.slice(0, 64) : 'UNKNOWN';
         this.ctx.rec.error(code);
@@ -137,6 +157,55 @@ export class VirtualUser extends WsConnection implements Scheduled {
 
   protected ended(code: number, error?: Error): void {
     this.ctx.ended(this, code, error);
+  }
+
+  // ---- resuming after a drop ----
+
+  /** Back in the room after a drop: what came in between is read back with `history`, in
+   * ascending chunks, before `track` sees it (live messages meanwhile leave gaps it fills). */
+  private rejoined(seq: number): void {
+    this.joined = true;
+    this.resuming = false;
+    this.unanswered = 0; // what was in flight at the drop was answered (ack or error) or never will be
+    // from the oldest seq still missing: an own message whose ack died with the connection, or
+    // deliveries the old server had not sent yet when it went
+    const from = Math.min(this.missing?.lowest ?? this.next, this.next);
+    if (seq >= from) {
+      this.resumeFrom = from;
+      this.resumeTo = seq;
+      this.askHistory();
+    }
+    this.ctx.joined(this);
+  }
+
+  private askHistory(): void {
+    const before = Math.min(this.resumeFrom + MAX_HISTORY_LIMIT, this.resumeTo + 1);
+    this.sendText(`{"type":"history","room":"${this.room}","limit":${before - this.resumeFrom},"before":${before}}`);
+  }
+
+  private onHistory(f: { room?: unknown; messages?: unknown }): void {
+    if (this.resumeTo === 0 || f.room !== this.room || !Array.isArray(f.messages)) return this.ctx.rec.error(ClientError.UNEXPECTED_HISTORY);
+    const now = monoUs();
+    const chunkEnd = Math.min(this.resumeFrom + MAX_HISTORY_LIMIT, this.resumeTo + 1) - 1;
+    for (const m of f.messages as { seq?: unknown; from?: unknown; ts?: unknown }[]) {
+      const seq = m?.seq;
+      if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < this.resumeFrom || seq > chunkEnd) {
+        this.ctx.rec.error(ClientError.BAD_SEQ);
+        continue;
+      }
+      const own = m.from === this.user;
+      if (!this.track(seq, own, now, true)) continue;
+      if (own) {
+        this.own++; // ours, sent before the drop, stored, its ack lost with the connection
+        continue;
+      }
+      this.ctx.rec.recovered++;
+      const [intended, actual] = typeof m.ts === 'string' ? m.ts.split(':').map(Number) : [];
+      if (intended! > 0 && actual! > 0) this.ctx.rec.delivery(now, intended!, actual!);
+    }
+    this.resumeFrom = chunkEnd + 1;
+    if (this.resumeFrom <= this.resumeTo) this.askHistory();
+    else this.resumeTo = 0;
   }
 
   // ---- sending ----
@@ -184,7 +253,7 @@ export class VirtualUser extends WsConnection implements Scheduled {
   /** Follow the room's sequence: own acks fill the gaps our own messages leave in the stream.
    * Returns true for a new delivery (not a duplicate, not from before we joined). Gaps are ranges
    * (Gaps): a server's seq far ahead costs no memory, only a large count of lost messages. */
-  private track(seq: number, own: boolean, nowUs: number): boolean {
+  private track(seq: number, own: boolean, nowUs: number, recovered = false): boolean {
     if (!this.windowOpen || seq <= this.joinSeq) return false; // sent before we joined, or we left
     if (seq > this.maxSeq) this.maxSeq = seq;
     const rec = this.ctx.rec;
@@ -196,12 +265,13 @@ export class VirtualUser extends WsConnection implements Scheduled {
     } else if (this.missing?.fill(seq)) {
       // out of order only against other msg frames: an ack is another stream, and a server may
       // well ack message N before it has delivered N − 1 from someone else
-      if (!own && seq < this.maxDeliveredSeq) rec.reordered++;
+      // (read back after a resume: late, not out of order)
+      if (!own && !recovered && seq < this.maxDeliveredSeq) rec.reordered++;
     } else {
-      if (!own) rec.duplicated++;
+      if (!own && !recovered) rec.duplicated++; // (read back: a seq we had, between the gaps)
       return false;
     }
-    if (own) return false;
+    if (own) return recovered;
     if (seq > this.maxDeliveredSeq) this.maxDeliveredSeq = seq;
     this.windowDelivered++;
     rec.delivered++;
