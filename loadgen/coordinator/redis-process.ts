@@ -1,7 +1,7 @@
 // A real redis-server (found on PATH) on a free loopback port, for runs with `bus: redis` and for
-// tests: append-only file on with appendfsync always — Redis writes and fsyncs a script's effects
-// before it replies, so an acked message survives a kill -9 of Redis (with everysec it may not: a
-// write postponed behind a slow fsync left acked, published seqs out of the AOF; seqs were reused).
+// tests: append-only file on, with appendfsync always by default — Redis writes and fsyncs a
+// script's effects before it replies, so an acked message survives a kill -9 of Redis. With
+// everysec it may not: here a kill -9 lost 497 of 110,927 acked INCRs (docs/cluster.md).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -19,10 +19,11 @@ export interface RedisProcess {
 
 export class RedisNotFoundError extends Error {}
 
-export async function startRedis(opts: { port?: number } = {}): Promise<RedisProcess> {
+export async function startRedis(opts: { port?: number; fsync?: 'always' | 'everysec' } = {}): Promise<RedisProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'chatbench-redis-'));
   const port = opts.port ?? (await freePort());
-  let child = await launch(port, dir);
+  const fsync = opts.fsync ?? 'always';
+  let child = await launch(port, dir, fsync);
   const r: RedisProcess = {
     url: `redis://127.0.0.1:${port}`,
     port,
@@ -32,7 +33,7 @@ export async function startRedis(opts: { port?: number } = {}): Promise<RedisPro
     async restart({ signal = 'SIGKILL', downMs = 0 } = {}) {
       await kill(child, signal);
       if (downMs > 0) await new Promise((res) => setTimeout(res, downMs));
-      child = await launch(port, dir);
+      child = await launch(port, dir, fsync);
     },
     async stop() {
       await kill(child, 'SIGTERM');
@@ -42,8 +43,8 @@ export async function startRedis(opts: { port?: number } = {}): Promise<RedisPro
   return r;
 }
 
-function launch(port: number, dir: string): Promise<ChildProcess> {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', 'always', '--daemonize', 'no', '--maxclients', '10000', '--loglevel', 'notice'];
+function launch(port: number, dir: string, fsync: string): Promise<ChildProcess> {
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', '--appendfsync', fsync, '--daemonize', 'no', '--maxclients', '10000', '--loglevel', 'notice'];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   const output: string[] = [];
   return new Promise((resolve, reject) => {

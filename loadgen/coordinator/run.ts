@@ -75,8 +75,8 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       if (keys) tokenKey = keys.privateJwk;
       const options = { secret, ...(keys ? { jwks: keys.jwksFile } : {}), ...scenario.server };
       if (scenario.bus === 'redis') {
-        redis = await startRedis();
-        o.log(`redis-server pid ${redis.pid} on ${redis.url} (appendonly, fsync before every reply)`);
+        redis = await startRedis({ fsync: scenario.busFsync });
+        o.log(`redis-server pid ${redis.pid} on ${redis.url} (appendonly, appendfsync ${scenario.busFsync})`);
       }
       for (let i = 0; i < scenario.servers; i++) {
         const node: Record<string, string> = redis ? { bus: redis.url, 'node-id': `n${i}` } : {};

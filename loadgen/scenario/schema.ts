@@ -85,6 +85,10 @@ export const ScenarioSchema = z
       .enum(['none', 'redis'])
       .default('none')
       .describe('redis: the servers share rooms through Redis (a redis-server started for the run, or the --target servers\' own), and every room spans the servers'),
+    busFsync: z
+      .enum(['always', 'everysec'])
+      .default('always')
+      .describe('appendfsync of the redis-server a bus: redis run starts: always (an ack survives kill -9 of Redis) or everysec (cheaper; acked messages can be lost)'),
     resumeOnDrop: z.boolean().default(false).describe('a joined client the server drops reconnects (to the next server, with a bus) and reads what it missed with `history`'),
     faults: z
       .array(
