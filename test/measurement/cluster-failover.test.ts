@@ -37,5 +37,11 @@ describe('cluster-failover', () => {
     }
     expect(bus.crossNodeShare).toBeGreaterThan(0.5);
     expect(bus.redis!.cpuSeconds).toBeGreaterThan(0);
+    // the report shows the bus, every node and the faults
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('data-section="bus"');
+    for (const n of bus.nodes) expect(html).toContain(`data-node="${n.url}"`);
+    expect(html).toMatch(/6 s: kill-server http:\/\/127\.0\.0\.1:\d+ \(pid \d+\)/);
+    expect(html).toContain(`Clients resumed after a drop: 200;`);
   }, 120_000);
 });
