@@ -3,7 +3,9 @@
 // `ws` chat server, and every chatbench variant with and without persistence. Each server runs on
 // its own cores (taskset; the generator on the others) and is measured from /proc:
 //   fan-out (scenarios/gate-fanout.yaml): server CPU per 1k deliveries, its user/kernel split, and
-//     write(2)-like calls per delivery;
+//     write(2)-like calls per delivery; then the same at 3× the send rate on the same process, so
+//     that the difference gives the marginal CPU of one delivery, without connects, auth, metrics
+//     scrapes and timers;
 //   idle (IDLE clients in rooms of 10 that only listen, held 20 s): RSS per connection, (median of
 //     the 5 highest RSS samples − RSS before the first connection) / connections held; heap per
 //     connection where the server reports it (/metrics).
@@ -66,20 +68,32 @@ async function stop(s: Started): Promise<void> {
 const writes = (pid: number) => Number(/^syscw:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
 const quiet = { log: () => {} };
 
+/** One fan-out run against a started server: its CPU (user, kernel), writes and deliveries. */
+async function fanOutRun(s: Started, scenario: Scenario) {
+  const before = { ...procStat(s.pid), writes: writes(s.pid) };
+  const r = await runScenario({ scenario, target: `ws://127.0.0.1:${s.port}/`, ...quiet });
+  const after = { ...procStat(s.pid), writes: writes(s.pid) };
+  return { delivered: r.messages.delivered, lost: r.messages.lost, saturated: r.generator.saturated, userS: after.userS - before.userS, kernelS: after.kernelS - before.kernelS, writes: after.writes - before.writes };
+}
+
+/** The fan-out load, then the same at MARGINAL_RATE× the send rate, on one server process: the
+ * first gives CPU per 1k deliveries with everything a run costs (connects, auth, metrics scrapes,
+ * timers); the difference between the two is the marginal CPU of a delivery, fixed costs apart. */
 async function fanOut(argv: string[], scenario: Scenario) {
   const s = await start(argv);
   try {
-    const before = { ...procStat(s.pid), writes: writes(s.pid) };
-    const r = await runScenario({ scenario, target: `ws://127.0.0.1:${s.port}/`, ...quiet });
-    const after = { ...procStat(s.pid), writes: writes(s.pid) };
-    const d = r.messages.delivered;
-    const user = after.userS - before.userS;
-    const kernel = after.kernelS - before.kernelS;
-    return { delivered: d, lost: r.messages.lost, cpuMsPer1k: ((user + kernel) * 1e6) / d, userShare: user / (user + kernel), writesPerDelivery: (after.writes - before.writes) / d, saturated: r.generator.saturated };
+    const low = await fanOutRun(s, scenario);
+    const high = await fanOutRun(s, { ...scenario, messageRate: scenario.messageRate * MARGINAL_RATE });
+    const d = low.delivered;
+    const cpu = low.userS + low.kernelS;
+    const marginalUs = ((high.userS + high.kernelS - cpu) * 1e6) / (high.delivered - d);
+    return { delivered: d, lost: low.lost + high.lost, cpuMsPer1k: (cpu * 1e6) / d, marginalUs, userShare: low.userS / cpu, writesPerDelivery: low.writes / d, saturated: low.saturated || high.saturated };
   } finally {
     await stop(s);
   }
 }
+
+const MARGINAL_RATE = 3;
 
 async function idle(argv: string[], scenario: Scenario) {
   const s = await start(argv);
@@ -107,25 +121,27 @@ async function idle(argv: string[], scenario: Scenario) {
 
 async function main(): Promise<void> {
   const fan = loadScenario('scenarios/gate-fanout.yaml');
-  const idleScenario = loadScenario('scenarios/idle-19k.yaml', { clients: Number(values.idle), rampUp: '20s', duration: '20s' });
+  const idleScenario = loadScenario('scenarios/idle-19k.yaml', { clients: Math.max(1, Number(values.idle)), rampUp: '20s', duration: '20s' });
+  if (Number(values.idle) === 0) idleScenario.clients = 0;
   const rows: { name: string; f: Awaited<ReturnType<typeof fanOut>>; i: Awaited<ReturnType<typeof idle>> }[] = [];
   for (const s of SERVERS) {
     console.error(`── ${s.name}: fan-out`);
     const f = await fanOut(s.argv, fan);
     console.error(`   ${f.cpuMsPer1k.toFixed(2)} ms CPU / 1k deliveries (${f.delivered} delivered, lost ${f.lost}); idle ${idleScenario.clients}`);
-    const i = await idle(s.argv, idleScenario);
-    console.error(`   ${(i.rssPerConn / 1024).toFixed(2)} KiB RSS / connection (${i.held} held, ${i.failed} failed)`);
+    // --idle 0: the fan-out only
+    const i = idleScenario.clients ? await idle(s.argv, idleScenario) : { held: 0, failed: 0, rssPerConn: NaN, heapPerConn: null };
+    if (idleScenario.clients) console.error(`   ${(i.rssPerConn / 1024).toFixed(2)} KiB RSS / connection (${i.held} held, ${i.failed} failed)`);
     rows.push({ name: s.name, f, i });
   }
   const floor = rows.find((r) => r.name === 'floor');
   const ratio = (x: number, base: number | undefined) => (base ? `${(x / base).toFixed(2)}×` : '—');
   console.log(`\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ≈ 9,800 deliveries/s); idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`);
-  console.log('| server | CPU ms / 1k deliveries | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`| server | CPU ms / 1k deliveries | × floor | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const warn = r.f.lost || r.f.saturated || r.i.failed ? ' ⚠' : '';
     console.log(
-      `| ${r.name}${warn} | ${r.f.cpuMsPer1k.toFixed(2)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${(r.f.userShare * 100).toFixed(0)}% | ${r.f.writesPerDelivery.toFixed(2)} | ${(r.i.rssPerConn / 1024).toFixed(2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
+      `| ${r.name}${warn} | ${r.f.cpuMsPer1k.toFixed(2)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${r.f.marginalUs.toFixed(2)} | ${ratio(r.f.marginalUs, floor?.f.marginalUs)} | ${(r.f.userShare * 100).toFixed(0)}% | ${r.f.writesPerDelivery.toFixed(2)} | ${(r.i.rssPerConn / 1024).toFixed(2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
     );
   }
   if (rows.some((r) => r.f.lost || r.f.saturated || r.i.failed)) console.log('\n⚠: messages lost, connections failed or the generator saturated in that row: its figures are suspect');
