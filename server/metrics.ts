@@ -94,7 +94,7 @@ export function readGauge(register: Registry, name: string, help: string, read: 
 /** Metrics of one V8 isolate (thread): heap and event-loop delay. Summed (heap) or maxed (delay)
  * when the workers variant aggregates its threads. */
 export function addIsolateMetrics(register: Registry): void {
-  const loop = new LoopDelay();
+  const loop = new LoopDelay({ wholeRun: false }); // read per scrape (reset), never run-wide
   new Gauge({
     name: 'chatbench_eventloop_delay_p99_seconds',
     help: 'Event-loop delay p99 beyond the 10 ms sampling interval, since the previous scrape (worst thread)',
