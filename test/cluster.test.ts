@@ -4,7 +4,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ErrorCode } from '../protocol/errors.js';
 import { signToken } from '../protocol/token.js';
+import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '../loadgen/coordinator/redis-process.js';
+import { keys, PUBLISH_LUA } from '../server/bus/redis-keys.js';
 import { ChatClient, type Frame } from './helpers/chat-client.js';
 import { metric, scrape } from './helpers/metrics.js';
 import { serve, PROCESS_SECRET, type Serve } from './helpers/serve-process.js';
@@ -67,6 +69,31 @@ async function processNode(redis: RedisProcess, id: string): Promise<Serve & { w
   });
   return { ...s, ws: `ws://127.0.0.1:${s.port}/` };
 }
+
+describe('the publish script', () => {
+  it('numbers a message once: run again with the same origin and id (a retry after a dropped link), it returns the same seq and publishes nothing', async () => {
+    const redis = await startRedis();
+    cleanups.push(() => redis.stop());
+    const r = new Redis(redis.url) as Redis & { pub(...a: (string | number)[]): Promise<number> };
+    const sub = new Redis(redis.url);
+    cleanups.push(async () => {
+      r.disconnect();
+      sub.disconnect();
+    });
+    r.defineCommand('pub', { numberOfKeys: 3, lua: PUBLISH_LUA });
+    const heard: string[] = [];
+    await sub.subscribe(keys.channel('once'));
+    sub.on('message', (_c: string, m: string) => heard.push(m));
+    const args = (id: string) => [keys.seq('once'), keys.log('once'), keys.sent('once', 'n0|c1', id), keys.channel('once'), 'n0|c1', '"room":"once","seq":', ',"body":"x"', 100, 60];
+    expect(await r.pub(...args('1'))).toBe(1);
+    expect(await r.pub(...args('1'))).toBe(1); // the retry
+    expect(await r.pub(...args('2'))).toBe(2);
+    await until(() => heard.length >= 2, 2000, 'two publications');
+    await new Promise((res) => setTimeout(res, 100));
+    expect(heard).toEqual(['1|n0|c1|"room":"once","seq":1,"body":"x"', '2|n0|c1|"room":"once","seq":2,"body":"x"']);
+    expect(await r.xlen(keys.log('once'))).toBe(2);
+  });
+});
 
 describe('failures', () => {
   it('kill -9 of one node: its clients drop, resume on another node from their last seq, and no acked message is lost', async () => {

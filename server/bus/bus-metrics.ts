@@ -7,6 +7,7 @@ export function addBusMetrics(register: Registry, bus: RedisBus): void {
   const s = bus.stats;
   readGauge(register, 'chatbench_bus_up', 'Both Redis connections of the bus are ready (1) or not (0)', () => (bus.up ? 1 : 0));
   readCounter(register, 'chatbench_bus_published_total', 'Messages this node numbered in Redis (acked to their senders)', () => s.published);
+  readCounter(register, 'chatbench_bus_publish_retried_total', 'Publishes in flight when Redis went away, run again when it came back (idempotent per message id)', () => s.publishRetried);
   readCounter(register, 'chatbench_bus_publish_failed_total', 'Says answered UNAVAILABLE because Redis did not answer', () => s.publishFailed);
   new Counter({
     name: 'chatbench_bus_received_total',

@@ -1,6 +1,7 @@
 // What a node's bus did, as plain numbers the metrics read at scrape time.
 export class BusStats {
   published = 0; // messages this node numbered in Redis (acked)
+  publishRetried = 0; // in flight when Redis went away, run again (idempotently) when it came back
   publishFailed = 0; // says answered UNAVAILABLE: Redis away, or the link dropped with the script in flight
   receivedLocal = 0; // numbered messages received that this node's own sessions sent
   receivedRemote = 0; // …that came from sessions on other nodes

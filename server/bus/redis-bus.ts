@@ -22,9 +22,15 @@ const ALIVE_EVERY_MS = 5_000;
 const CATCH_UP_MS = 250;
 const RETRY_FILL_MS = 500;
 const CONNECT_TIMEOUT_MS = 5_000;
+/** How long a message whose publish was in flight when Redis went away is retried (idempotently). */
+const RETRY_WINDOW_MS = 10_000;
+const MAX_RETRIES_HELD = 10_000;
+const SENT_TTL_SEC = 60;
+/** ioredis's words for a command it refused to send (Redis away, no offline queue): it never ran. */
+const NOT_SENT = "Stream isn't writeable";
 
 type ChatRedis = Redis & {
-  chatPublish(seqKey: string, logKey: string, channel: string, origin: string, head: string, tail: string, maxlen: number): Promise<number>;
+  chatPublish(seqKey: string, logKey: string, sentKey: string, channel: string, origin: string, head: string, tail: string, maxlen: number, ttl: number): Promise<number>;
   chatJoin(seqKey: string, logKey: string, membersKey: string, limit: number, alivePrefix: string): Promise<[number, number, string[]]>;
 };
 
@@ -46,6 +52,8 @@ export class RedisBus implements Publisher {
   private inFlight = 0;
   private drained: (() => void) | undefined;
   private wasDown = false;
+  /** Publishes that were in flight when Redis went away: they may have run; retried when it is back. */
+  private retries: { run: () => void; until: number; fail: (err: Error) => void }[] = [];
 
   private constructor(
     private readonly cmd: ChatRedis,
@@ -60,9 +68,9 @@ export class RedisBus implements Publisher {
     // commands fail at once while Redis is away (the sender gets UNAVAILABLE), and a command in
     // flight when the link drops is not sent again: it may have run, and a second run would be a
     // second message
-    const cmd = new Redis(opts.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0 }) as ChatRedis;
+    const cmd = new Redis(opts.url, { ...common, enableOfflineQueue: false, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false }) as ChatRedis;
     const sub = new Redis(opts.url, { ...common, autoResubscribe: true, maxRetriesPerRequest: null });
-    cmd.defineCommand('chatPublish', { numberOfKeys: 2, lua: PUBLISH_LUA });
+    cmd.defineCommand('chatPublish', { numberOfKeys: 3, lua: PUBLISH_LUA });
     cmd.defineCommand('chatJoin', { numberOfKeys: 3, lua: JOIN_LUA });
     const bus = new RedisBus(cmd, sub, opts, log);
     try {
@@ -92,20 +100,42 @@ export class RedisBus implements Publisher {
     const m: Omit<StoredMessage, 'seq'> = { room: room.name, from: sender.user, id: f.id, body: f.body };
     if (f.ts !== undefined) m.ts = f.ts;
     const { head, tail } = encodeMsgFieldsAround(m);
-    this.inFlight++;
-    this.cmd
-      .chatPublish(keys.seq(room.name), keys.log(room.name), keys.channel(room.name), `${this.opts.nodeId}|${sender.id}`, head, tail, this.opts.maxlen)
-      .then(
+    const origin = `${this.opts.nodeId}|${sender.id}`;
+    const sentKey = keys.sent(room.name, origin, JSON.stringify(f.id));
+    const until = Date.now() + RETRY_WINDOW_MS;
+    const fail = (err: Error) => {
+      this.stats.publishFailed++;
+      sender.failed({ ...m, seq: 0 }, new Error(`bus unavailable (${err.message})`));
+      this.settled();
+    };
+    const run = () =>
+      void this.cmd.chatPublish(keys.seq(room.name), keys.log(room.name), sentKey, keys.channel(room.name), origin, head, tail, this.opts.maxlen, SENT_TTL_SEC).then(
         (seq) => {
           this.stats.published++;
           sender.committed({ ...m, seq });
+          this.settled();
         },
         (err: Error) => {
-          this.stats.publishFailed++;
-          sender.failed({ ...m, seq: 0 }, new Error(`bus unavailable (${err.message})`));
+          // refused unsent: it never ran, say so. Lost with the link: it may have run (numbered,
+          // stored, published): never answer "not stored" for it — run it again once Redis is
+          // back; the script gives it the seq it already has, if any
+          if (err.message.startsWith(NOT_SENT) || Date.now() > until || this.retries.length >= MAX_RETRIES_HELD) return fail(err);
+          this.stats.publishRetried++;
+          this.retries.push({ run, until, fail });
         },
-      )
-      .finally(() => this.settled());
+      );
+    this.inFlight++;
+    run();
+  }
+
+  /** Redis is back: run again what was in flight when it went. */
+  private retryInFlight(): void {
+    const held = this.retries;
+    this.retries = [];
+    for (const r of held) {
+      if (Date.now() > r.until) r.fail(new Error('Redis did not come back in time; the message may or may not be stored'));
+      else r.run();
+    }
   }
 
   membership(room: string, delta: 1 | -1): void {
@@ -170,6 +200,7 @@ export class RedisBus implements Publisher {
 
   async close(): Promise<void> {
     clearInterval(this.aliveTimer);
+    for (const r of this.retries.splice(0)) r.fail(new Error('server shutting down; the message may or may not be stored'));
     for (const br of this.rooms.values()) clearTimeout(br.waitTimer);
     await Promise.allSettled([this.cmd.del(keys.alive(this.opts.nodeId)).then(() => this.cmd.quit()), this.sub.quit()]);
     this.cmd.disconnect();
@@ -195,6 +226,7 @@ export class RedisBus implements Publisher {
         this.wasDown = false;
         this.stats.downMs += Date.now() - this.stats.downSinceMs;
         this.log.warn({ bus: this.opts.url }, 'bus: Redis is back; checking every room for a gap');
+        this.retryInFlight();
         // give the resubscriptions a moment, then compare every room with Redis
         setTimeout(() => void this.resync(), 200).unref();
         void this.heartbeat();
@@ -374,6 +406,11 @@ export class RedisBus implements Publisher {
   }
 
   private async heartbeat(): Promise<void> {
+    // a Redis that stays away: what waits for it is answered once its window has passed
+    const now = Date.now();
+    const expired = this.retries.filter((r) => now > r.until);
+    this.retries = this.retries.filter((r) => now <= r.until);
+    for (const r of expired) r.fail(new Error('Redis did not come back in time; the message may or may not be stored'));
     await this.cmd.set(keys.alive(this.opts.nodeId), '1', 'PX', ALIVE_TTL_MS).catch(() => this.stats.commandsFailed++);
   }
 

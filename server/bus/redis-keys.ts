@@ -11,6 +11,8 @@ export const keys = {
   log: (room: string) => `${PREFIX}{${room}}:log`,
   /** Members per node: a hash node → count. */
   members: (room: string) => `${PREFIX}{${room}}:members`,
+  /** Set (with a TTL) once a message is numbered: a retried publish finds its seq here. */
+  sent: (room: string, origin: string, id: string) => `${PREFIX}{${room}}:sent:${origin}|${id}`,
   /** Pub/sub channel of the room's numbered messages. */
   channel: (room: string) => `${PREFIX}{${room}}`,
   /** Set (with a TTL) while a node is alive: its member counts count only then. */
@@ -25,10 +27,15 @@ export function roomOfChannel(channel: string): string {
 
 /** Number a message, keep it, publish it: one atomic step, so the order of seqs, of the stream and
  * of the publications is one order, and every subscriber receives a room's messages in seq order.
- * KEYS: seq, log. ARGV: channel, origin (node|conn), head, tail, maxlen. Returns the seq.
+ * Idempotent per (origin, message id) for ARGV[6] seconds: a publish retried after the link
+ * dropped with it in flight gets the seq it already has, and nothing is published twice.
+ * KEYS: seq, log, sent. ARGV: channel, origin (node|conn), head, tail, maxlen, ttl. Returns the seq.
  * Publication payload: `seq|node|conn|fields`. */
 export const PUBLISH_LUA = `
+local done = redis.call('GET', KEYS[3])
+if done then return tonumber(done) end
 local seq = redis.call('INCR', KEYS[1])
+redis.call('SET', KEYS[3], seq, 'EX', ARGV[6])
 local fields = ARGV[3] .. seq .. ARGV[4]
 redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], seq .. '-0', 'o', ARGV[2], 'f', fields)
 redis.call('PUBLISH', ARGV[1], seq .. '|' .. ARGV[2] .. '|' .. fields)
