@@ -8,6 +8,7 @@ import { Redis } from 'ioredis';
 import { startRedis, type RedisProcess } from '../loadgen/coordinator/redis-process.js';
 import { keys, PUBLISH_LUA } from '../server/bus/redis-keys.js';
 import { ChatClient, type Frame } from './helpers/chat-client.js';
+import { runCli } from './helpers/cli.js';
 import { metric, scrape } from './helpers/metrics.js';
 import { serve, PROCESS_SECRET, type Serve } from './helpers/serve-process.js';
 import { SECRET, startTestCluster } from './helpers/server.js';
@@ -69,6 +70,18 @@ async function processNode(redis: RedisProcess, id: string): Promise<Serve & { w
   });
   return { ...s, ws: `ws://127.0.0.1:${s.port}/` };
 }
+
+describe('serve --bus', () => {
+  it('an unreachable Redis is a clear message and exit 1, a bad URL exit 2', async () => {
+    const down = await runCli(['serve', '--port', '0', '--bus', 'redis://127.0.0.1:1'], { timeoutMs: 20_000 });
+    expect(down.code).toBe(1);
+    expect(down.stderr).toContain('--bus redis://127.0.0.1:1: cannot reach Redis (connect ECONNREFUSED');
+    expect(down.stderr).not.toContain('Unhandled error event');
+    const bad = await runCli(['serve', '--port', '0', '--bus', 'http://x'], { timeoutMs: 20_000 });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--bus http://x: expected redis://HOST:PORT');
+  });
+});
 
 describe('the publish script', () => {
   it('numbers a message once: run again with the same origin and id (a retry after a dropped link), it returns the same seq and publishes nothing', async () => {

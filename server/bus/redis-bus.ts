@@ -73,12 +73,19 @@ export class RedisBus implements Publisher {
     cmd.defineCommand('chatPublish', { numberOfKeys: 3, lua: PUBLISH_LUA });
     cmd.defineCommand('chatJoin', { numberOfKeys: 3, lua: JOIN_LUA });
     const bus = new RedisBus(cmd, sub, opts, log);
+    let lastError: Error | undefined;
+    const remember = (err: Error) => (lastError = err);
+    cmd.on('error', remember); // before connecting: ioredis prints unhandled error events
+    sub.on('error', remember);
     try {
       await Promise.all([cmd.connect(), sub.connect()]);
     } catch (err) {
       cmd.disconnect();
       sub.disconnect();
-      throw new Error(`--bus ${opts.url}: cannot reach Redis (${(err as Error).message})`);
+      throw new Error(`--bus ${opts.url}: cannot reach Redis (${(lastError ?? (err as Error)).message})`);
+    } finally {
+      cmd.off('error', remember);
+      sub.off('error', remember);
     }
     bus.watch();
     await bus.heartbeat();
