@@ -121,14 +121,19 @@ describe('a run in shards, merged (deploy/k8s/shards-job.yaml run as local proce
     // the same load: 192 × 4 msg/s over 5 s (± the random phase of each sender's first message)
     expect(Math.abs(m.messages.sent - w.messages.sent)).toBeLessThanOrEqual(0.03 * w.messages.sent);
     const e2e = (r: Result) => r.latencyMs.e2e;
-    console.log(`e2e merged p50 ${e2e(m).p50} p99 ${e2e(m).p99} max ${e2e(m).max} | one run p50 ${e2e(w).p50} p99 ${e2e(w).p99} max ${e2e(w).max} (ms)`);
+    console.log(`e2e merged p50 ${e2e(m).p50} p90 ${e2e(m).p90} p99 ${e2e(m).p99} max ${e2e(m).max} | one run p50 ${e2e(w).p50} p90 ${e2e(w).p90} p99 ${e2e(w).p99} max ${e2e(w).max} (ms)`);
     // Two runs, not one: their jitter (≈ 0.1–1 ms at p50 here) exceeds the histogram's precision
     // (0.1 %), which holds for the merge itself (test/shards.test.ts: the shards' histograms added
     // are byte for byte the histogram of all their values). The shards add 3 coordinator processes
-    // on 2 cores; the bound at p99 is 15 ms.
+    // on 2 cores. Their p99s are a few stalls apart: on 2026-11-30 the two runs' p99 differed by up
+    // to 38 ms (a 15 ms bound failed in 3 of 5 tries, and in 2 of 3 at the commit before that day's
+    // changes: the machine, not the code), so the tail is bounded as a ratio and the body (p90)
+    // tightly.
     expect(e2e(m).p50!).toBeGreaterThanOrEqual(INJECTED_MS);
     expect(Math.abs(e2e(m).p50! - e2e(w).p50!)).toBeLessThan(1.5);
-    expect(Math.abs(e2e(m).p99! - e2e(w).p99!)).toBeLessThan(15);
+    expect(Math.abs(e2e(m).p90! - e2e(w).p90!)).toBeLessThan(10);
+    expect(e2e(m).p99!).toBeLessThan(2.5 * e2e(w).p99!);
+    expect(e2e(w).p99!).toBeLessThan(2.5 * e2e(m).p99!);
     // merging is adding: the whole's p99 lies between its shards' p99s, its max is their max
     const shards = [0, 1, 2, 3].map((k) => read(join(dir, runId, `shard-${k}`, 'result.json')));
     expect(e2e(m).p99!).toBeGreaterThanOrEqual(Math.min(...shards.map((r) => e2e(r).p99!)));
