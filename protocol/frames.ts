@@ -148,8 +148,7 @@ export function encodeReady(user: string, conn: string): string {
 }
 
 export function encodeMsgFields(m: StoredMessage): string {
-  const { head, tail } = encodeMsgFieldsAround(m);
-  return `${head}${m.seq}${tail}`;
+  return `${msgHead(m)}${m.seq}${msgTail(m)}`; // no {head, tail} object per message on this path
 }
 
 export function encodeMsg(m: StoredMessage): string {
@@ -159,9 +158,15 @@ export function encodeMsg(m: StoredMessage): string {
 /** A message's fields split around its seq, for a sequencer that numbers it elsewhere (the Redis
  * bus: fields = head + seq + tail). */
 export function encodeMsgFieldsAround(m: Omit<StoredMessage, 'seq'>): { head: string; tail: string } {
-  // room names are validated to need no escaping
-  const ts = m.ts === undefined ? '' : `,"ts":${q(m.ts)}`;
-  return { head: `"room":"${m.room}","from":${q(m.from)},"id":${q(m.id)},"seq":`, tail: `${ts},"body":${q(m.body)}` };
+  return { head: msgHead(m), tail: msgTail(m) };
+}
+
+function msgHead(m: Omit<StoredMessage, 'seq'>): string {
+  return `"room":"${m.room}","from":${q(m.from)},"id":${q(m.id)},"seq":`; // room names need no escaping
+}
+
+function msgTail(m: Omit<StoredMessage, 'seq'>): string {
+  return `${m.ts === undefined ? '' : `,"ts":${q(m.ts)}`},"body":${q(m.body)}`;
 }
 
 /** A `msg` frame from already encoded fields (encodeMsgFields or a stored copy of them). */

@@ -11,16 +11,20 @@ export class FaultInjector {
   private next = 0;
   private readonly pending: Promise<unknown>[] = [];
 
+  private readonly faults: Scenario['faults'];
+
   constructor(
-    private readonly faults: Scenario['faults'],
+    faults: Scenario['faults'],
     private readonly servers: EmbeddedServer[],
     private readonly redis: RedisProcess | undefined,
     private readonly log: (line: string) => void,
-  ) {}
+  ) {
+    this.faults = [...faults].sort((a, b) => a.at - b.at);
+  }
 
   /** A generator second ended: fire what is due. */
   tick(sec: number): void {
-    const due = [...this.faults].sort((a, b) => a.at - b.at);
+    const due = this.faults;
     while (this.next < due.length && due[this.next]!.at <= sec * 1000) this.fire(due[this.next++]!, sec);
   }
 

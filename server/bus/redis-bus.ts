@@ -182,7 +182,7 @@ export class RedisBus implements Publisher {
   history(core: ChatCore, s: Session, room: string, limit: number, before?: number): void {
     this.historyFields(room, limit, before).then(
       (fields) => s.send(encodeHistoryRaw(room, fields)),
-      (err: Error) => core.reply(s, ErrorCode.UNAVAILABLE, `history unavailable: ${(err as Error).message}`),
+      (err: Error) => core.reply(s, ErrorCode.UNAVAILABLE, `history unavailable: ${err.message}`),
     );
   }
 
