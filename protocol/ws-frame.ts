@@ -39,3 +39,25 @@ export function frameText(text: string): Buffer {
 export function frameBytes(f: OutFrame): number {
   return typeof f === 'string' ? f.length : f.wire.length;
 }
+
+/** A control frame from the server (close 0x8, ping 0x9, pong 0xA): FIN, unmasked, ≤ 125 bytes. */
+export function frameControl(opcode: number, payload: Buffer = EMPTY): Buffer {
+  const out = Buffer.allocUnsafe(2 + payload.length);
+  out[0] = 0x80 | opcode;
+  out[1] = payload.length;
+  payload.copy(out, 2);
+  return out;
+}
+
+/** A close frame with `code` (none for 1005, "no status") and a reason cut to fit 125 bytes. */
+export function frameClose(code: number, reason = ''): Buffer {
+  if (code === 1005) return frameControl(0x8);
+  let text = Buffer.from(reason);
+  while (text.length > 123) text = Buffer.from((reason = reason.slice(0, -1))); // whole characters only
+  const payload = Buffer.allocUnsafe(2 + text.length);
+  payload.writeUInt16BE(code, 0);
+  text.copy(payload, 2);
+  return frameControl(0x8, payload);
+}
+
+const EMPTY = Buffer.alloc(0);

@@ -3,7 +3,6 @@
 // and callback variants, and once per thread by the workers variant.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { Socket } from 'node:net';
-import { WebSocketServer } from 'ws';
 import type { Registry } from 'prom-client';
 import { CloseCode } from '../protocol/errors.js';
 import type { TokenClaims } from '../protocol/token.js';
@@ -22,6 +21,8 @@ import type { MessageStore } from './core/message-store.js';
 import { NullStore } from './store/store.js';
 import { RedisBus, defaultNodeId } from './bus/redis-bus.js';
 import { addBusMetrics } from './bus/bus-metrics.js';
+import { completeUpgrade } from './ws/handshake.js';
+import { ServerWebSocket } from './ws/server-web-socket.js';
 
 export interface HostOptions {
   /** Listen on an inherited listening socket (workers variant) instead of host:port. */
@@ -73,7 +74,6 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
   // an upgrade (or any request) whose headers never finish is dropped after the auth deadline,
   // checked every second, instead of holding a descriptor for Node's default 60 s
   const http = createServer({ headersTimeout: config.authTimeoutMs, requestTimeout: Math.max(config.authTimeoutMs, 30_000), connectionsCheckingInterval: 1000 }, createHttpHandler(config, opts.backend ? opts.backend(local) : local, verifier));
-  const wss = new WebSocketServer({ noServer: true, maxPayload: config.maxFrameBytes, perMessageDeflate: false, clientTracking: false, allowSynchronousEvents: false });
 
   const upgrade = async (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const ip = socket.remoteAddress ?? 'unknown';
@@ -88,14 +88,11 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
       claims = result.claims;
     }
     if (!core.admit(ip)) return refuse(socket, 429, 'Too Many Requests');
-    // ws completes (or refuses) an upgrade synchronously when there is no async verifyClient:
-    // one that did not reach the handler gives its per-IP count back at once
-    let opened = false;
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      opened = true;
-      handler({ core, ws, socket, ip, claims });
-    });
-    if (!opened) core.abandon(ip);
+    // a refused handshake gives its per-IP count back at once
+    if (!completeUpgrade(req, socket)) return core.abandon(ip);
+    const ws = new ServerWebSocket(socket, config.maxFrameBytes);
+    handler({ core, ws, ip, claims });
+    ws.begin(head);
   };
   http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     upgrade(req, socket, head).catch((err: unknown) => {

@@ -1,6 +1,6 @@
 // Token verification (jose): HS256 with the secret, RS256/ES256/EdDSA against a JWKS, and the
 // attacks a hand-written verifier gets wrong: alg none, algorithm confusion, expired, forged.
-import { generateKeyPairSync } from 'node:crypto';
+import { createHmac, generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { DEV_SECRET, roomAllowed, signingKey, signToken, signTokenWithKey } from '../protocol/token.js';
 import { createTokenVerifier } from '../server/auth/token-verifier.js';
+import { seededRandom } from '../ci/stats.js';
 import { ConfigError, hs256Secret, makeConfig } from '../server/config.js';
 import { isLoopback } from '../server/http.js';
 import { startTestServer } from './helpers/server.js';
@@ -48,6 +49,57 @@ describe('token verification', () => {
     expect((await v.verify('a.b')).ok).toBe(false);
     expect((await v.verify('!!.??.##')).ok).toBe(false);
     expect((await v.verify('x'.repeat(5000))).ok).toBe(false);
+  });
+
+  it('checks HS256 with node:crypto exactly as jose does: the same answer for every token', async () => {
+    const fast = createTokenVerifier({ secret });
+    const jose = createTokenVerifier({ secret }, { hs256With: 'jose' });
+    const now = Math.floor(Date.now() / 1000);
+    const hs = (header: unknown, payload: unknown, key = secret) => {
+      const body = `${b64(header)}.${typeof payload === 'string' ? Buffer.from(payload).toString('base64url') : b64(payload)}`;
+      return `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
+    };
+    const H = { alg: 'HS256', typ: 'JWT' };
+    const good = signToken({ sub: 'alice' }, secret);
+    const [h, p, s] = good.split('.') as [string, string, string];
+    const tokens = [
+      good,
+      signToken({ sub: 'alice', rooms: ['a', 'b*'] }, secret),
+      signToken({ sub: 'alice' }, 'other-secret'),
+      signToken({ sub: 'a', exp: 1000 }, secret),
+      signToken({ sub: 'a', exp: now }, secret), // expires this second: expired for both
+      hs(H, { sub: 'a' }),
+      hs(H, { exp: now + 60 }),
+      hs(H, { sub: 'a', exp: String(now + 60) }),
+      hs(H, { sub: 'a', exp: now + 60, nbf: now + 30 }),
+      hs(H, { sub: 'a', exp: now + 60, nbf: now - 30, iat: now }),
+      hs(H, { sub: 'a', exp: now + 60, iat: 'yesterday' }),
+      hs(H, { sub: 'a', exp: now + 60, nbf: 'soon' }),
+      hs(H, { sub: 5, exp: now + 60 }),
+      hs(H, { sub: '', exp: now + 60 }),
+      hs(H, { sub: 'a', exp: now + 60, rooms: 'all' }),
+      hs(H, '[1,2]'),
+      hs(H, 'not json'),
+      hs(H, 'null'),
+      hs({ ...H, crit: ['exp'] }, { sub: 'a', exp: now + 60 }),
+      `${h}.${p}.${s.slice(0, -2)}`, // a short signature
+      `${h}.${p}.${s}==`, // padding is not base64url
+      `${h}.${p}.${s.slice(0, 10)}!${s.slice(11)}`,
+      `${h}.${p}x.${s}`,
+      `${h}.${p}.${s}.extra`,
+      `${h}..${s}`,
+    ];
+    // and 500 random mutations of good tokens: a character replaced, dropped or added anywhere
+    const random = seededRandom(14);
+    const alphabet = 'AZaz09-_.=+/!eyJ';
+    for (let i = 0; i < 500; i++) {
+      const t = tokens[i % 3]!;
+      const at = Math.floor(random() * t.length);
+      const c = alphabet[Math.floor(random() * alphabet.length)]!;
+      const op = Math.floor(random() * 3);
+      tokens.push(op === 0 ? t.slice(0, at) + c + t.slice(at + 1) : op === 1 ? t.slice(0, at) + t.slice(at + 1) : t.slice(0, at) + c + t.slice(at));
+    }
+    for (const t of tokens) expect(await fast.verify(t), t).toEqual(await jose.verify(t));
   });
 
   it('accepts ES256, RS256 and EdDSA tokens against a JWKS', async () => {

@@ -1,10 +1,10 @@
-// What the chat core needs from a connection's socket. Implemented once over `ws`
-// (server/ws-transport.ts); the core never touches sockets itself.
+// What the chat core needs from a connection's socket. Implemented once, by the server's own
+// WebSocket (server/ws/server-web-socket.ts); the core never touches sockets itself.
 
 import type { OutFrame } from '../../protocol/ws-frame.js';
 
 export interface Transport {
-  /** A string is framed by the WebSocket library; a SharedFrame's ready bytes are written as they are. */
+  /** A string is framed for this socket; a SharedFrame's ready bytes are written as they are. */
   send(data: OutFrame): void;
   /** Bytes written but not yet handed to the kernel. */
   bufferedBytes(): number;

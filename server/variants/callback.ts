@@ -1,12 +1,11 @@
 // Callback style: EventEmitter listeners and an explicit per-connection state machine
 // (awaiting-auth → ready → closed). Listeners are module-level functions; per-connection state
 // lives in the session, reached through the socket.
-import type { RawData, WebSocket } from 'ws';
 import { CloseCode } from '../../protocol/errors.js';
 import type { ChatCore } from '../core/chat-core.js';
 import { SessionState, type Session } from '../core/session.js';
 import { bindSession, coreOf, sessionOf, type ConnectionContext } from '../connection.js';
-import { WsTransport } from '../ws-transport.js';
+import { BINARY, type ServerWebSocket, type WsMessage } from '../ws/server-web-socket.js';
 import type { ServerConfig } from '../config.js';
 import { startOnHost } from '../host.js';
 import type { RunningServer } from '../running-server.js';
@@ -16,8 +15,8 @@ export const start = (config: ServerConfig): Promise<RunningServer> => startOnHo
 const kAuthTimer = Symbol('chatbench.authTimer');
 type WithTimer = Session & { [kAuthTimer]?: NodeJS.Timeout };
 
-export function handleConnection({ core, ws, socket, ip, claims }: ConnectionContext): void {
-  const session = core.open(new WsTransport(ws, socket), ip, claims) as WithTimer;
+export function handleConnection({ core, ws, ip, claims }: ConnectionContext): void {
+  const session = core.open(ws, ip, claims) as WithTimer;
   bindSession(ws, core, session);
   ws.on('message', onMessage);
   ws.on('close', onClose);
@@ -26,11 +25,11 @@ export function handleConnection({ core, ws, socket, ip, claims }: ConnectionCon
   }
 }
 
-function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
+function onMessage(this: ServerWebSocket, message: WsMessage): void {
   const core = coreOf(this);
   const session = sessionOf(this) as WithTimer;
   try {
-    dispatch(core, session, data, isBinary);
+    dispatch(core, session, message);
   } catch (err) {
     failed(core, session, err);
   }
@@ -42,11 +41,11 @@ function failed(core: ChatCore, session: Session, err: unknown): void {
   core.disconnect(session, CloseCode.INTERNAL_ERROR, 'internal error');
 }
 
-function dispatch(core: ChatCore, session: WithTimer, data: RawData, isBinary: boolean): void {
+function dispatch(core: ChatCore, session: WithTimer, message: WsMessage): void {
   switch (session.state) {
     case SessionState.AwaitingAuth: {
-      if (isBinary) return core.binary(session);
-      core.authenticate(session, data.toString()).then(
+      if (message === BINARY) return core.binary(session);
+      core.authenticate(session, message).then(
         (outcome) => {
           if (outcome !== 'waiting') clearTimeout(session[kAuthTimer]);
         },
@@ -56,19 +55,19 @@ function dispatch(core: ChatCore, session: WithTimer, data: RawData, isBinary: b
     }
     case SessionState.Authenticating: // the core keeps frames until the token is verified
     case SessionState.Ready:
-      if (isBinary) return core.binary(session);
-      return core.handle(session, data.toString());
+      if (message === BINARY) return core.binary(session);
+      return core.handle(session, message);
     case SessionState.Closed:
       return; // frames racing the close: ignored
   }
 }
 
-function onAuthTimeout(ws: WebSocket): void {
+function onAuthTimeout(ws: ServerWebSocket): void {
   const session = sessionOf(ws);
   if (session.state === SessionState.AwaitingAuth) coreOf(ws).authTimedOut(session);
 }
 
-function onClose(this: WebSocket, code: number): void {
+function onClose(this: ServerWebSocket, code: number): void {
   const session = sessionOf(this) as WithTimer;
   clearTimeout(session[kAuthTimer]);
   coreOf(this).closed(session, code);

@@ -5,11 +5,11 @@ import { CloseCode } from '../../protocol/errors.js';
 import { SessionState, type Session } from '../core/session.js';
 import type { ChatCore } from '../core/chat-core.js';
 import { bindSession, type ConnectionContext } from '../connection.js';
-import { WsTransport } from '../ws-transport.js';
 import type { ServerConfig } from '../config.js';
 import { startOnHost } from '../host.js';
 import type { RunningServer } from '../running-server.js';
-import { BINARY, FrameReader } from './frame-reader.js';
+import { BINARY } from '../ws/server-web-socket.js';
+import { FrameReader } from './frame-reader.js';
 
 export const start = (config: ServerConfig): Promise<RunningServer> => startOnHost(config, handleConnection);
 
@@ -17,9 +17,9 @@ export function handleConnection(ctx: ConnectionContext): void {
   void run(ctx);
 }
 
-async function run({ core, ws, socket, ip, claims }: ConnectionContext): Promise<void> {
+async function run({ core, ws, ip, claims }: ConnectionContext): Promise<void> {
   const frames = new FrameReader(ws);
-  const session = core.open(new WsTransport(ws, socket), ip, claims);
+  const session = core.open(ws, ip, claims);
   bindSession(ws, core, session);
   try {
     if (session.state === SessionState.AwaitingAuth && !(await authenticate(core, session, frames))) return;

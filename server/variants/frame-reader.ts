@@ -1,13 +1,12 @@
 // A small hand-written async iterator over a socket's frames, for the coroutine variant.
 // (events.on() would do, but costs ~36 KB per connection; this costs a few hundred bytes.)
-import type { RawData, WebSocket } from 'ws';
+import type { ServerWebSocket, WsMessage } from '../ws/server-web-socket.js';
 
-export const BINARY = Symbol('binary frame');
-export type Frame = string | typeof BINARY;
+export type Frame = WsMessage;
 
 const PAUSE_AT = 1024; // frames buffered before the socket is paused
 const kReader = Symbol('chatbench.reader');
-type Tagged = WebSocket & { [kReader]?: FrameReader };
+type Tagged = ServerWebSocket & { [kReader]?: FrameReader };
 
 export class FrameReader implements AsyncIterableIterator<Frame> {
   private buffered: Frame[] = [];
@@ -17,7 +16,7 @@ export class FrameReader implements AsyncIterableIterator<Frame> {
   private paused = false;
   closeCode = 1005;
 
-  constructor(private readonly ws: WebSocket) {
+  constructor(private readonly ws: ServerWebSocket) {
     (ws as Tagged)[kReader] = this;
     ws.on('message', onMessage);
     ws.on('close', onClose);
@@ -72,10 +71,10 @@ export class FrameReader implements AsyncIterableIterator<Frame> {
   }
 }
 
-function onMessage(this: WebSocket, data: RawData, isBinary: boolean): void {
-  (this as Tagged)[kReader]!.push(isBinary ? BINARY : data.toString());
+function onMessage(this: ServerWebSocket, message: WsMessage): void {
+  (this as Tagged)[kReader]!.push(message);
 }
 
-function onClose(this: WebSocket, code: number): void {
+function onClose(this: ServerWebSocket, code: number): void {
   (this as Tagged)[kReader]!.end(code);
 }

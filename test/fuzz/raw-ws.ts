@@ -12,6 +12,7 @@ export interface FrameBits {
   rsv?: number; // 0–7, the RSV1-3 bits
   masked?: boolean; // default true (clients must mask)
   declaredLength?: number; // announce another length than the payload's
+  mask?: Buffer; // the 4-byte masking key (default all zero: the payload goes as is)
 }
 
 export function encodeFrame(payload: Buffer, b: FrameBits): Buffer {
@@ -29,12 +30,18 @@ export function encodeFrame(payload: Buffer, b: FrameBits): Buffer {
     out[1] = m | 127;
     out.writeBigUInt64BE(BigInt(len), 2);
   }
-  payload.copy(out, head + (masked ? 4 : 0)); // a zero mask: the payload goes as is
+  const at = head + (masked ? 4 : 0);
+  payload.copy(out, at);
+  if (masked && b.mask) {
+    b.mask.copy(out, head);
+    for (let i = 0; i < payload.length; i++) out[at + i] = payload[i]! ^ b.mask[i & 3]!;
+  }
   return out;
 }
 
 export class RawWs {
   readonly texts: string[] = [];
+  readonly pongs: Buffer[] = [];
   closeCode: number | undefined; // from the server's close frame
   ended = false;
   private buf: Buffer = Buffer.alloc(0);
@@ -142,6 +149,7 @@ export class RawWs {
       if (opcode === 0x1) this.texts.push(payload.toString('utf8'));
       else if (opcode === 0x8) this.closeCode = len >= 2 ? payload.readUInt16BE(0) : 1005;
       else if (opcode === 0x9) this.send(Buffer.from(payload), { opcode: 0xa }); // the server's heartbeat
+      else if (opcode === 0xa) this.pongs.push(Buffer.from(payload));
       this.buf = this.buf.subarray(head + len);
     }
     this.wake();
