@@ -10,7 +10,7 @@
 //     the 5 highest RSS samples − RSS before the first connection) / connections held; heap per
 //     connection where the server reports it (/metrics).
 // Prints one Markdown table with ratios to the floor.
-//   node dist/bench/server.js [--idle 19000] [--only floor,coroutine,…] [--before OTHER_CHECKOUT]
+//   node dist/bench/server.js [--idle 19000] [--rounds 3] [--only floor,coroutine,…] [--before OTHER_CHECKOUT]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +25,7 @@ import { runScenario } from '../loadgen/coordinator/run.js';
 import { loadScenario } from '../loadgen/scenario/parse.js';
 import type { Scenario } from '../loadgen/scenario/schema.js';
 
-const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' }, before: { type: 'string' } } });
+const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' }, before: { type: 'string' }, rounds: { type: 'string', default: '3' } } });
 const db = mkdtempSync(join(tmpdir(), 'chatbench-bench-server-'));
 const serve = (variant: string, persist: 'none' | 'sqlite', entry = dist('bin/chatbench.js')) => [entry, 'serve', '--variant', variant, '--port', '0', '--persist', persist, '--db', join(db, `${variant}.db`), '--log-level', 'warn'];
 const SERVERS: { name: string; argv: string[] }[] = [
@@ -119,29 +119,58 @@ async function idle(argv: string[], scenario: Scenario) {
   }
 }
 
+type FanOut = Awaited<ReturnType<typeof fanOut>>;
+
+/** Each figure's median over the rounds, and the spread of the whole-run CPU. */
+function medianRound(runs: FanOut[]): FanOut & { spread: [number, number] } {
+  const median = (pick: (r: FanOut) => number) => {
+    const xs = runs.map(pick).sort((a, b) => a - b);
+    return xs.length % 2 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2;
+  };
+  const cpu = runs.map((r) => r.cpuMsPer1k);
+  return {
+    delivered: median((r) => r.delivered),
+    lost: runs.reduce((a, r) => a + r.lost, 0),
+    saturated: runs.some((r) => r.saturated),
+    cpuMsPer1k: median((r) => r.cpuMsPer1k),
+    marginalUs: median((r) => r.marginalUs),
+    userShare: median((r) => r.userShare),
+    writesPerDelivery: median((r) => r.writesPerDelivery),
+    spread: [Math.min(...cpu), Math.max(...cpu)],
+  };
+}
+
 async function main(): Promise<void> {
   const fan = loadScenario('scenarios/gate-fanout.yaml');
   const idleScenario = loadScenario('scenarios/idle-19k.yaml', { clients: Math.max(1, Number(values.idle)), rampUp: '20s', duration: '20s' });
   if (Number(values.idle) === 0) idleScenario.clients = 0;
-  const rows: { name: string; f: Awaited<ReturnType<typeof fanOut>>; i: Awaited<ReturnType<typeof idle>> }[] = [];
+  const rounds = Math.max(1, Number(values.rounds));
+  // the fan-out in rounds, each server once per round (a fresh process each time): this machine's
+  // speed drifts by 10–20 % within minutes, and interleaving spreads the drift over every server
+  const fanRuns = new Map<string, FanOut[]>(SERVERS.map((s) => [s.name, []]));
+  for (let round = 1; round <= rounds; round++) {
+    for (const s of SERVERS) {
+      const f = await fanOut(s.argv, fan);
+      fanRuns.get(s.name)!.push(f);
+      console.error(`── round ${round}/${rounds} ${s.name}: ${f.cpuMsPer1k.toFixed(2)} ms CPU / 1k deliveries, marginal ${f.marginalUs.toFixed(2)} µs (${f.delivered} delivered, lost ${f.lost})`);
+    }
+  }
+  const rows: { name: string; f: ReturnType<typeof medianRound>; i: Awaited<ReturnType<typeof idle>> }[] = [];
   for (const s of SERVERS) {
-    console.error(`── ${s.name}: fan-out`);
-    const f = await fanOut(s.argv, fan);
-    console.error(`   ${f.cpuMsPer1k.toFixed(2)} ms CPU / 1k deliveries (${f.delivered} delivered, lost ${f.lost}); idle ${idleScenario.clients}`);
     // --idle 0: the fan-out only
     const i = idleScenario.clients ? await idle(s.argv, idleScenario) : { held: 0, failed: 0, rssPerConn: NaN, heapPerConn: null };
-    if (idleScenario.clients) console.error(`   ${(i.rssPerConn / 1024).toFixed(2)} KiB RSS / connection (${i.held} held, ${i.failed} failed)`);
-    rows.push({ name: s.name, f, i });
+    if (idleScenario.clients) console.error(`── ${s.name} idle: ${(i.rssPerConn / 1024).toFixed(2)} KiB RSS / connection (${i.held} held, ${i.failed} failed)`);
+    rows.push({ name: s.name, f: medianRound(fanRuns.get(s.name)!), i });
   }
   const floor = rows.find((r) => r.name === 'floor');
   const ratio = (x: number, base: number | undefined) => (base ? `${(x / base).toFixed(2)}×` : '—');
-  console.log(`\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ≈ 9,800 deliveries/s); idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`);
-  console.log(`| server | CPU ms / 1k deliveries | × floor | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log(`\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ≈ 9,800 deliveries/s), the median of ${rounds} interleaved round(s); idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`);
+  console.log(`| server | CPU ms / 1k deliveries | (min–max) | × floor | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const warn = r.f.lost || r.f.saturated || r.i.failed ? ' ⚠' : '';
     console.log(
-      `| ${r.name}${warn} | ${r.f.cpuMsPer1k.toFixed(2)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${r.f.marginalUs.toFixed(2)} | ${ratio(r.f.marginalUs, floor?.f.marginalUs)} | ${(r.f.userShare * 100).toFixed(0)}% | ${r.f.writesPerDelivery.toFixed(2)} | ${(r.i.rssPerConn / 1024).toFixed(2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
+      `| ${r.name}${warn} | ${r.f.cpuMsPer1k.toFixed(2)} | ${r.f.spread[0].toFixed(1)}–${r.f.spread[1].toFixed(1)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${r.f.marginalUs.toFixed(2)} | ${ratio(r.f.marginalUs, floor?.f.marginalUs)} | ${(r.f.userShare * 100).toFixed(0)}% | ${r.f.writesPerDelivery.toFixed(2)} | ${(r.i.rssPerConn / 1024).toFixed(2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
     );
   }
   if (rows.some((r) => r.f.lost || r.f.saturated || r.i.failed)) console.log('\n⚠: messages lost, connections failed or the generator saturated in that row: its figures are suspect');

@@ -1,11 +1,11 @@
-// What a variant's connection handler receives, and the listeners every variant attaches the same
-// way. Listeners are module-level functions reaching state through the socket: no closures per
-// connection.
+// What a variant's connection handler receives, and the callbacks every variant shares. A
+// variant's WsHandler is made once per chat core (it closes over the core) and shared by all its
+// connections; per-connection state is reached through the socket's `owner`: no closures and no
+// listener tables per connection.
 import type { TokenClaims } from '../protocol/token.js';
 import type { ChatCore } from './core/chat-core.js';
 import type { Session } from './core/session.js';
-import type { ServerWebSocket } from './ws/server-web-socket.js';
-import type { WsProtocolError } from './ws/client-frames.js';
+import type { ServerWebSocket, WsHandler } from './ws/server-web-socket.js';
 
 export interface ConnectionContext {
   core: ChatCore;
@@ -18,32 +18,26 @@ export interface ConnectionContext {
 
 export type ConnectionHandler = (ctx: ConnectionContext) => void;
 
-const kSession = Symbol('chatbench.session');
-const kCore = Symbol('chatbench.core');
-type Tagged = ServerWebSocket & { [kSession]?: Session; [kCore]?: ChatCore };
-
-/** Tie a socket to its session and attach the listeners all variants share (pong, error). */
-export function bindSession(ws: ServerWebSocket, core: ChatCore, s: Session): void {
-  (ws as Tagged)[kSession] = s;
-  (ws as Tagged)[kCore] = core;
-  ws.on('pong', onPong);
-  ws.on('error', onError);
+/** The pong and protocol-error callbacks, for the session `sessionOf` finds from a socket. */
+export function commonCallbacks(core: ChatCore, sessionOf: (ws: ServerWebSocket) => Session): Pick<WsHandler, 'pong' | 'error'> {
+  return {
+    pong(ws) {
+      sessionOf(ws).awaitingPong = false;
+    },
+    error(ws, err) {
+      // a protocol violation (1002, 1007 invalid UTF-8, 1009 too big …): the socket sends the
+      // close frame itself, and the close callback that follows releases the session
+      core.logConn(sessionOf(ws), 'info', 'websocket error', { err: err.message, code: err.code });
+    },
+  };
 }
 
-export function sessionOf(ws: ServerWebSocket): Session {
-  return (ws as Tagged)[kSession]!;
-}
-
-export function coreOf(ws: ServerWebSocket): ChatCore {
-  return (ws as Tagged)[kCore]!;
-}
-
-function onPong(this: ServerWebSocket): void {
-  sessionOf(this).awaitingPong = false;
-}
-
-function onError(this: ServerWebSocket, err: WsProtocolError): void {
-  // a protocol violation (1002, 1007 invalid UTF-8, 1009 too big …): the socket sends the close
-  // frame itself, and the 'close' event that follows releases the session
-  coreOf(this).logConn(sessionOf(this), 'info', 'websocket error', { err: err.message, code: err.code });
+/** `make(core)` once per chat core, on first use. */
+export function perCore<T extends object>(make: (core: ChatCore) => T): (core: ChatCore) => T {
+  const made = new WeakMap<ChatCore, T>();
+  return (core) => {
+    let value = made.get(core);
+    if (!value) made.set(core, (value = make(core)));
+    return value;
+  };
 }

@@ -1,13 +1,14 @@
-// Prometheus metrics: process metrics from prom-client plus the chat core's counters, read at
+// Prometheus metrics: process metrics from prom-client (process-metrics.ts) plus the chat core's counters, read at
 // scrape time (the hot paths only bump plain numbers).
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
+import { collectProcessMetrics } from './process-metrics.js';
 import { LoopDelay } from '../lib/loop-delay.js';
 import type { ChatCore } from './core/chat-core.js';
 
 export function createMetrics(core: ChatCore, labels: Record<string, string>, defaults = true): Registry {
   const register = new Registry();
   register.setDefaultLabels(labels);
-  if (defaults) collectDefaultMetrics({ register, eventLoopMonitoringPrecision: 10 });
+  if (defaults) collectProcessMetrics(register);
   const s = core.stats;
   const counter = (name: string, help: string, read: () => number) => readCounter(register, name, help, read);
   const gauge = (name: string, help: string, read: () => number) => readGauge(register, name, help, read);
@@ -119,7 +120,7 @@ export function addIsolateMetrics(register: Registry): void {
 export function createProcessMetrics(labels: Record<string, string>): Registry {
   const register = new Registry();
   register.setDefaultLabels(labels);
-  collectDefaultMetrics({ register, eventLoopMonitoringPrecision: 10 });
+  collectProcessMetrics(register);
   addIsolateMetrics(register);
   return register;
 }

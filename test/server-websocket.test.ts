@@ -19,6 +19,7 @@ interface Seen {
   pongs: number;
   closed: number | undefined;
   ws: ServerWebSocket | undefined;
+  onMessage?: () => void;
 }
 
 let server: Server | undefined;
@@ -38,13 +39,16 @@ async function echoServer(): Promise<{ port: number; seen: Seen }> {
     if (!completeUpgrade(req, socket as never)) return;
     const ws = new ServerWebSocket(socket as never, MAX);
     seen.ws = ws;
-    ws.on('message', (m: WsMessage) => {
-      seen.messages.push(m);
-      if (m !== BINARY) ws.send(m);
-    });
-    ws.on('error', (e: WsProtocolError) => seen.errors.push(e));
-    ws.on('pong', () => seen.pongs++);
-    ws.on('close', (code: number) => (seen.closed = code));
+    ws.handler = {
+      message(_ws, m: WsMessage) {
+        seen.messages.push(m);
+        seen.onMessage?.();
+        if (m !== BINARY) ws.send(m);
+      },
+      error: (_ws, e: WsProtocolError) => seen.errors.push(e),
+      pong: () => seen.pongs++,
+      close: (_ws, code: number) => (seen.closed = code),
+    };
     ws.begin(head);
   });
   await new Promise<void>((r) => server!.listen(0, '127.0.0.1', r));
@@ -104,6 +108,32 @@ describe('server WebSocket', () => {
     expect(await c.waitTexts(3)).toBe(true);
     expect(seen.messages).toEqual(['hello', 'ünïcødé ✓', 'x'.repeat(300)]);
     expect(c.texts).toEqual(seen.messages);
+    c.destroy();
+  });
+
+  it('emits one message per turn of the event loop when a read holds many, in order', async () => {
+    const { port, seen } = await echoServer();
+    const turns: number[] = [];
+    let turn = 0;
+    let ticking = true;
+    const tick = () => {
+      turn++;
+      if (ticking) setImmediate(tick);
+    };
+    tick();
+    const c = await RawWs.open(port, 't');
+    await until(() => seen.ws !== undefined);
+    seen.onMessage = () => turns.push(turn);
+    const texts = Array.from({ length: 20 }, (_, i) => `m${i}`);
+    c.socket.write(Buffer.concat(texts.map((t) => encodeFrame(Buffer.from(t), { opcode: 0x1, mask: MASK }))));
+    expect(await c.waitTexts(20)).toBe(true);
+    ticking = false;
+    expect(seen.messages).toEqual(texts);
+    expect(new Set(turns).size).toBe(20); // no two in one turn
+    // a flood of 300 fragments in one write is read 64 frames a turn, and still makes its message
+    c.socket.write(Buffer.concat(Array.from({ length: 300 }, (_, i) => encodeFrame(Buffer.from('f'), { opcode: i === 0 ? 0x1 : 0x0, fin: i === 299, mask: MASK }))));
+    expect(await c.waitTexts(21)).toBe(true);
+    expect(seen.messages[20]).toBe('f'.repeat(300));
     c.destroy();
   });
 

@@ -17,10 +17,15 @@ interface Room {
 const rooms = new Map<string, Room>();
 let connections = 0;
 
+const EMPTY = Buffer.alloc(0);
+
+// Lean on purpose, or it is no floor: a connection keeps no bytes between reads when none are
+// pending (a kept subarray would hold its whole read buffer), and its rooms array has exactly
+// the slots it uses.
 class Conn {
-  private buf: Buffer = Buffer.alloc(0);
+  private buf: Buffer = EMPTY;
   private upgraded = false;
-  readonly rooms: Room[] = [];
+  rooms: readonly Room[] = [];
 
   constructor(
     readonly socket: Socket,
@@ -40,6 +45,7 @@ class Conn {
       this.socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
       this.upgraded = true;
       connections++;
+      if (this.buf.length === 0) this.buf = EMPTY;
       this.socket.write(frameText(JSON.stringify({ type: 'ready', user: this.user, conn: this.user, protocol: 1 })));
     }
     this.frames();
@@ -70,6 +76,7 @@ class Conn {
       else if (opcode === 8) return void this.socket.end(Buffer.from([0x88, 0]));
       else if (opcode === 9) this.socket.write(Buffer.concat([Buffer.from([0x8a, len]), payload]));
     }
+    if (this.buf.length === 0) this.buf = EMPTY;
   }
 
   private text(s: string): void {
@@ -78,7 +85,7 @@ class Conn {
       let room = rooms.get(f.room);
       if (!room) rooms.set(f.room, (room = { seq: 0, members: new Set() }));
       room.members.add(this);
-      this.rooms.push(room);
+      this.rooms = this.rooms.concat(room);
       this.socket.write(frameText(JSON.stringify({ type: 'joined', room: f.room, members: room.members.size, seq: room.seq })));
     } else if (f.type === 'say') {
       const room = rooms.get(f.room);

@@ -170,10 +170,7 @@ export class RedisBus implements Publisher {
       },
       (err: Error) => {
         br.joiners.splice(br.joiners.indexOf(j), 1);
-        if (fresh && s.inRoom(room)) {
-          s.rooms.splice(s.rooms.indexOf(room), 1);
-          this.membership(room.name, -1);
-        }
+        if (fresh && s.removeRoom(room)) this.membership(room.name, -1);
         core.reply(s, ErrorCode.UNAVAILABLE, `cannot join ${room.name}: bus unavailable (${err.message})`);
       },
     );

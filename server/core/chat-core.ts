@@ -127,7 +127,7 @@ export class ChatCore {
       room.members.delete(s);
       this.publisher.membership?.(room.name, -1);
     }
-    s.rooms.length = 0;
+    s.rooms = [];
     this.perIp.remove(s.ip);
     if (s.user) this.releaseUser(s.user);
     this.stats.connectionsOpen--;
@@ -215,7 +215,7 @@ export class ChatCore {
       if (s.rooms.length >= this.config.maxRoomsPerConn) {
         return this.reply(s, ErrorCode.TOO_MANY_ROOMS, `at most ${this.config.maxRoomsPerConn} rooms per connection`);
       }
-      s.rooms.push(room);
+      s.addRoom(room);
       this.publisher.membership?.(name, 1);
     }
     if (this.publisher.join) return this.publisher.join(this, s, room, historyLimit, fresh);
@@ -227,9 +227,7 @@ export class ChatCore {
 
   private leave(s: Session, name: string): void {
     const room = this.rooms.find(name);
-    const at = room ? s.rooms.indexOf(room) : -1;
-    if (!room || at < 0) return this.reply(s, ErrorCode.NOT_IN_ROOM, `not in room ${name}`);
-    s.rooms.splice(at, 1);
+    if (!room || !s.removeRoom(room)) return this.reply(s, ErrorCode.NOT_IN_ROOM, `not in room ${name}`);
     room.members.delete(s);
     this.publisher.membership?.(name, -1);
     s.send(encodeLeft(name));

@@ -5,6 +5,9 @@ import { frameBytes, type OutFrame } from '../../protocol/ws-frame.js';
 import type { Transport } from './transport.js';
 
 const SOCKET_HIGH_WATER = 64 * 1024;
+/** Shared by every connection with nothing queued (most, most of the time): never written to,
+ * since a push goes to a new array when the queue is empty. */
+const NOTHING_QUEUED = Object.freeze([]) as unknown as OutFrame[];
 
 /** One shared object per server, told which owner each event is about: no closures per connection. */
 export interface OutboxEvents<O> {
@@ -15,7 +18,7 @@ export interface OutboxEvents<O> {
 }
 
 export class Outbox<O> {
-  private queue: OutFrame[] = [];
+  private queue: OutFrame[] = NOTHING_QUEUED; // an array of its own only once something waits
   private head = 0;
   private queuedBytes = 0;
   private waiting = false;
@@ -37,7 +40,8 @@ export class Outbox<O> {
       return;
     }
     const bytes = frameBytes(data);
-    this.queue.push(data);
+    if (this.queue.length === 0) this.queue = [data];
+    else this.queue.push(data);
     this.queuedBytes += bytes;
     this.events.queuedDelta(bytes);
     if (this.queuedBytes > this.maxBytes) this.overflow();
@@ -56,7 +60,7 @@ export class Outbox<O> {
     if (this.closed) return;
     this.closed = true;
     if (this.queuedBytes > 0) this.events.queuedDelta(-this.queuedBytes);
-    this.queue = [];
+    this.queue = NOTHING_QUEUED;
     this.head = 0;
     this.queuedBytes = 0;
   }
@@ -102,7 +106,7 @@ export class Outbox<O> {
 
   private compact(): void {
     if (this.head === this.queue.length) {
-      this.queue = [];
+      this.queue = NOTHING_QUEUED;
       this.head = 0;
     } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);

@@ -13,11 +13,16 @@ import type { Transport } from './transport.js';
 export const SessionState = { AwaitingAuth: 0, Authenticating: 1, Ready: 2, Closed: 3 } as const;
 export type SessionState = (typeof SessionState)[keyof typeof SessionState];
 
+const NO_ROOMS: readonly Room[] = Object.freeze([]);
+
 export class Session implements CommitSink {
   state: SessionState = SessionState.AwaitingAuth;
   user = '';
   claims: TokenClaims | undefined;
-  readonly rooms: Room[] = [];
+  /** Replaced, never changed in place, by arrays made with concat, which have exactly the slots
+   * they use (a push or a spread into a new array reserves 17: 120 B more per idle connection,
+   * measured with bench:idle-heap); joins and leaves are rare. */
+  rooms: readonly Room[] = NO_ROOMS;
   strikes = 0;
   pingSentAt = performance.now();
   awaitingPong = false;
@@ -47,6 +52,18 @@ export class Session implements CommitSink {
 
   inRoom(room: Room): boolean {
     return this.rooms.includes(room);
+  }
+
+  addRoom(room: Room): void {
+    this.rooms = this.rooms.concat(room);
+  }
+
+  /** Returns false if the session was not in the room. */
+  removeRoom(room: Room): boolean {
+    const at = this.rooms.indexOf(room);
+    if (at < 0) return false;
+    this.rooms = this.rooms.length === 1 ? NO_ROOMS : this.rooms.slice(0, at).concat(this.rooms.slice(at + 1));
+    return true;
   }
 
   /** Called by the store when the message's transaction committed: the durable ack. */

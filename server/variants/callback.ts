@@ -1,11 +1,11 @@
-// Callback style: EventEmitter listeners and an explicit per-connection state machine
-// (awaiting-auth → ready → closed). Listeners are module-level functions; per-connection state
-// lives in the session, reached through the socket.
+// Callback style: the socket's events arrive as callbacks, and an explicit per-connection state
+// machine (awaiting-auth → ready → closed) decides what each means. The callbacks are one object
+// per chat core; per-connection state lives in the session, reached through the socket.
 import { CloseCode } from '../../protocol/errors.js';
 import type { ChatCore } from '../core/chat-core.js';
 import { SessionState, type Session } from '../core/session.js';
-import { bindSession, coreOf, sessionOf, type ConnectionContext } from '../connection.js';
-import { BINARY, type ServerWebSocket, type WsMessage } from '../ws/server-web-socket.js';
+import { commonCallbacks, perCore, type ConnectionContext } from '../connection.js';
+import { BINARY, type ServerWebSocket, type WsHandler, type WsMessage } from '../ws/server-web-socket.js';
 import type { ServerConfig } from '../config.js';
 import { startOnHost } from '../host.js';
 import type { RunningServer } from '../running-server.js';
@@ -17,23 +17,33 @@ type WithTimer = Session & { [kAuthTimer]?: NodeJS.Timeout };
 
 export function handleConnection({ core, ws, ip, claims }: ConnectionContext): void {
   const session = core.open(ws, ip, claims) as WithTimer;
-  bindSession(ws, core, session);
-  ws.on('message', onMessage);
-  ws.on('close', onClose);
+  ws.owner = session;
+  ws.handler = handlerFor(core);
   if (session.state === SessionState.AwaitingAuth) {
-    session[kAuthTimer] = setTimeout(onAuthTimeout, core.config.authTimeoutMs, ws);
+    session[kAuthTimer] = setTimeout(onAuthTimeout, core.config.authTimeoutMs, core, session);
   }
 }
 
-function onMessage(this: ServerWebSocket, message: WsMessage): void {
-  const core = coreOf(this);
-  const session = sessionOf(this) as WithTimer;
-  try {
-    dispatch(core, session, message);
-  } catch (err) {
-    failed(core, session, err);
-  }
-}
+const sessionOf = (ws: ServerWebSocket) => ws.owner as WithTimer;
+
+const handlerFor = perCore(
+  (core): WsHandler => ({
+    ...commonCallbacks(core, sessionOf),
+    message(ws, message) {
+      const session = sessionOf(ws);
+      try {
+        dispatch(core, session, message);
+      } catch (err) {
+        failed(core, session, err);
+      }
+    },
+    close(ws, code) {
+      const session = sessionOf(ws);
+      clearTimeout(session[kAuthTimer]);
+      core.closed(session, code);
+    },
+  }),
+);
 
 /** A bug in handling one frame closes that connection, never the server. */
 function failed(core: ChatCore, session: Session, err: unknown): void {
@@ -62,13 +72,6 @@ function dispatch(core: ChatCore, session: WithTimer, message: WsMessage): void 
   }
 }
 
-function onAuthTimeout(ws: ServerWebSocket): void {
-  const session = sessionOf(ws);
-  if (session.state === SessionState.AwaitingAuth) coreOf(ws).authTimedOut(session);
-}
-
-function onClose(this: ServerWebSocket, code: number): void {
-  const session = sessionOf(this) as WithTimer;
-  clearTimeout(session[kAuthTimer]);
-  coreOf(this).closed(session, code);
+function onAuthTimeout(core: ChatCore, session: Session): void {
+  if (session.state === SessionState.AwaitingAuth) core.authTimedOut(session);
 }

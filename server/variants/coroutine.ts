@@ -4,26 +4,28 @@
 import { CloseCode } from '../../protocol/errors.js';
 import { SessionState, type Session } from '../core/session.js';
 import type { ChatCore } from '../core/chat-core.js';
-import { bindSession, type ConnectionContext } from '../connection.js';
+import { commonCallbacks, perCore, type ConnectionContext } from '../connection.js';
 import type { ServerConfig } from '../config.js';
 import { startOnHost } from '../host.js';
 import type { RunningServer } from '../running-server.js';
-import { BINARY } from '../ws/server-web-socket.js';
-import { FrameReader } from './frame-reader.js';
+import { BINARY, type ServerWebSocket, type WsHandler } from '../ws/server-web-socket.js';
+import { END, FrameReader } from './frame-reader.js';
 
 export const start = (config: ServerConfig): Promise<RunningServer> => startOnHost(config, handleConnection);
 
-export function handleConnection(ctx: ConnectionContext): void {
-  void run(ctx);
-}
-
-async function run({ core, ws, ip, claims }: ConnectionContext): Promise<void> {
+export function handleConnection({ core, ws, ip, claims }: ConnectionContext): void {
   const frames = new FrameReader(ws);
   const session = core.open(ws, ip, claims);
-  bindSession(ws, core, session);
+  frames.session = session;
+  ws.owner = frames;
+  ws.handler = handlerFor(core);
+  void run(core, session, frames);
+}
+
+async function run(core: ChatCore, session: Session, frames: FrameReader): Promise<void> {
   try {
     if (session.state === SessionState.AwaitingAuth && !(await authenticate(core, session, frames))) return;
-    for await (const frame of frames) {
+    for (let frame = await frames.read(); frame !== END; frame = await frames.read()) {
       if (frame === BINARY) core.binary(session);
       else core.handle(session, frame);
     }
@@ -35,6 +37,16 @@ async function run({ core, ws, ip, claims }: ConnectionContext): Promise<void> {
   }
 }
 
+const readerOf = (ws: ServerWebSocket) => ws.owner as FrameReader;
+
+const handlerFor = perCore(
+  (core): WsHandler => ({
+    ...commonCallbacks(core, (ws) => readerOf(ws).session!),
+    message: (ws, message) => readerOf(ws).push(message),
+    close: (ws, code) => readerOf(ws).end(code),
+  }),
+);
+
 const TIMED_OUT = Symbol('timed out');
 
 /** Read frames until a good `auth` arrives, the deadline passes, or the socket closes. */
@@ -45,17 +57,17 @@ async function authenticate(core: ChatCore, session: Session, frames: FrameReade
   });
   try {
     while (true) {
-      const next = await Promise.race([frames.next(), deadline]);
-      if (next === TIMED_OUT) {
+      const frame = await Promise.race([frames.read(), deadline]);
+      if (frame === TIMED_OUT) {
         core.authTimedOut(session);
         return false;
       }
-      if (next.done) return false;
-      if (next.value === BINARY) {
+      if (frame === END) return false;
+      if (frame === BINARY) {
         core.binary(session);
         continue;
       }
-      const outcome = await core.authenticate(session, next.value); // frames wait in the reader meanwhile
+      const outcome = await core.authenticate(session, frame); // frames wait in the reader meanwhile
       if (outcome !== 'waiting') return outcome === 'ready';
     }
   } finally {

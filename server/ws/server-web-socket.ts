@@ -5,9 +5,9 @@
 // and a stream pass per read; this is one object, and socket listeners are module functions that
 // reach it through the socket (no closures per connection).
 //
-// Events: 'message' (string | BINARY), 'pong', 'error' (WsProtocolError, before the close that
-// follows it), 'close' (the code the peer's close frame carried: 1005 none, 1006 no close frame).
-import { EventEmitter } from 'node:events';
+// What happens on it goes to its `handler`, one object shared by all the connections of a variant:
+// not an EventEmitter, whose listener table is a dictionary of ≈ 250 B per connection (measured
+// with bench:idle-heap).
 import { isUtf8 } from 'node:buffer';
 import type { Socket } from 'node:net';
 import type { Transport } from '../core/transport.js';
@@ -17,16 +17,36 @@ import { WsProtocolError, frameHeader, isValidCloseCode, unmask } from './client
 export const BINARY = Symbol('binary message');
 export type WsMessage = string | typeof BINARY;
 
+/** The callbacks of a connection's events; `this` is not used, the socket comes first. */
+export interface WsHandler {
+  message(ws: ServerWebSocket, message: WsMessage): void;
+  /** The code the peer's close frame carried (1005: none in it; 1006: no close frame came). */
+  close(ws: ServerWebSocket, code: number): void;
+  pong(ws: ServerWebSocket): void;
+  /** A protocol violation, before the close frame with its code goes out. */
+  error(ws: ServerWebSocket, err: WsProtocolError): void;
+}
+
+const IGNORE: WsHandler = { message() {}, close() {}, pong() {}, error() {} };
+
 export const WsReadyState = { Open: 1, Closing: 2, Closed: 3 } as const;
 export type WsReadyState = (typeof WsReadyState)[keyof typeof WsReadyState];
 
 /** How long a close frame waits for the peer's before the socket is dropped (as in `ws`). */
 export const CLOSE_TIMEOUT_MS = 30_000;
 const PING = frameControl(0x9);
+// At most one message event per socket per turn of the event loop, as `ws` with
+// allowSynchronousEvents: false (docs/reliability.md measured what it does for the others' p99),
+// and at most this many frames of any kind (fragments, pings) per turn.
+const FRAMES_PER_TURN = 64;
 const kOwner = Symbol('chatbench.ws');
 type Owned = Socket & { [kOwner]?: ServerWebSocket };
 
-export class ServerWebSocket extends EventEmitter implements Transport {
+export class ServerWebSocket implements Transport {
+  /** Set by the variant's connection handler before any byte is read (begin()). */
+  handler: WsHandler = IGNORE;
+  /** What the application ties to this socket (the chat session, or the coroutine's reader). */
+  owner: unknown;
   readyState: WsReadyState = WsReadyState.Open;
   /** The code of the peer's close frame (1005 when it had none, 1006 when none came). */
   closeCode = 1006;
@@ -39,12 +59,13 @@ export class ServerWebSocket extends EventEmitter implements Transport {
   private fragments: Buffer[] | undefined; // a fragmented message so far
   private fragmentBytes = 0;
   private fragmentBinary = false;
+  private deferred: Buffer | undefined; // frames left for the next turn of the event loop
+  private consumerPaused = false;
 
   constructor(
     readonly socket: Socket,
     private readonly maxPayload: number,
   ) {
-    super();
     (socket as Owned)[kOwner] = this;
     socket.setTimeout(0);
     socket.setNoDelay(true);
@@ -97,12 +118,15 @@ export class ServerWebSocket extends EventEmitter implements Transport {
 
   // ---- reading ----
 
+  /** Stop reading (a consumer's backpressure); independent of the per-turn deferral below. */
   pause(): void {
+    this.consumerPaused = true;
     this.socket.pause();
   }
 
   resume(): void {
-    this.socket.resume();
+    this.consumerPaused = false;
+    if (this.deferred === undefined) this.socket.resume();
   }
 
   /** @internal */ onData(chunk: Buffer): void {
@@ -113,8 +137,16 @@ export class ServerWebSocket extends EventEmitter implements Transport {
       chunk = Buffer.concat(this.pending, this.pendingBytes);
       this.pending = undefined;
     }
+    this.parse(chunk);
+  }
+
+  /** Handle the frames in chunk, at most one message and FRAMES_PER_TURN frames in this turn of
+   * the event loop: the rest waits for the next turn with the socket paused, so that a client
+   * pipelining thousands of frames in one read (or a fragment flood) cannot hold the loop. */
+  private parse(chunk: Buffer): void {
     let off = 0;
-    while (this.reading && !this.socket.destroyed && off < chunk.length) {
+    for (let frames = 0; this.reading && !this.socket.destroyed && off < chunk.length; frames++) {
+      if (frames === FRAMES_PER_TURN) return this.defer(chunk.subarray(off));
       const h = frameHeader(chunk, off, this.fragments !== undefined);
       if (h instanceof WsProtocolError) return this.fail(h);
       if (typeof h === 'number') return this.keep(chunk, off, h);
@@ -127,7 +159,7 @@ export class ServerWebSocket extends EventEmitter implements Transport {
       off += size;
       const payload = chunk.subarray(start, off);
       unmask(payload, chunk, start - 4);
-      this.frame(h.fin, h.opcode, payload);
+      if (this.frame(h.fin, h.opcode, payload) && off < chunk.length) return this.defer(chunk.subarray(off));
     }
   }
 
@@ -138,9 +170,27 @@ export class ServerWebSocket extends EventEmitter implements Transport {
     this.pendingNeed = need;
   }
 
-  private frame(fin: boolean, opcode: number, payload: Buffer): void {
+  private defer(rest: Buffer): void {
+    this.deferred = rest;
+    this.socket.pause();
+    setImmediate(continueReading, this);
+  }
+
+  /** @internal */ continueReading(): void {
+    const rest = this.deferred;
+    if (rest === undefined) return;
+    this.deferred = undefined;
+    this.parse(rest);
+    if (this.deferred === undefined && !this.consumerPaused && !this.socket.destroyed) this.socket.resume();
+  }
+
+  /** Handle one frame; true when it completed a message. */
+  private frame(fin: boolean, opcode: number, payload: Buffer): boolean {
     if (opcode === 0x1 || opcode === 0x2) {
-      if (fin) return this.message(opcode === 0x2, payload);
+      if (fin) {
+        this.message(opcode === 0x2, payload);
+        return true;
+      }
       this.fragments = [payload];
       this.fragmentBytes = payload.length;
       this.fragmentBinary = opcode === 0x2;
@@ -152,17 +202,19 @@ export class ServerWebSocket extends EventEmitter implements Transport {
         this.fragments = undefined;
         this.fragmentBytes = 0;
         this.message(this.fragmentBinary, whole);
+        return true;
       }
     } else if (opcode === 0x8) this.peerClose(payload);
     else if (opcode === 0x9) {
       if (this.readyState === WsReadyState.Open) this.socket.write(frameControl(0xa, payload));
-    } else this.emit('pong');
+    } else this.handler.pong(this);
+    return false;
   }
 
   private message(binary: boolean, payload: Buffer): void {
-    if (binary) return void this.emit('message', BINARY);
+    if (binary) return this.handler.message(this, BINARY);
     if (!isUtf8(payload)) return this.fail(new WsProtocolError(1007, 'WS_ERR_INVALID_UTF8', 'invalid UTF-8 in a text message'));
-    this.emit('message', payload.toString());
+    this.handler.message(this, payload.toString());
   }
 
   private peerClose(payload: Buffer): void {
@@ -184,7 +236,7 @@ export class ServerWebSocket extends EventEmitter implements Transport {
     this.reading = false;
     this.pending = undefined;
     this.fragments = undefined;
-    if (this.listenerCount('error') > 0) this.emit('error', err);
+    this.handler.error(this, err);
     this.close(err.closeCode, err.message);
   }
 
@@ -199,8 +251,9 @@ export class ServerWebSocket extends EventEmitter implements Transport {
     this.reading = false;
     this.pending = undefined;
     this.fragments = undefined;
+    this.deferred = undefined;
     clearTimeout(this.closeTimer);
-    this.emit('close', this.closeCode);
+    this.handler.close(this, this.closeCode);
   }
 }
 
@@ -218,6 +271,9 @@ function onClose(this: Socket): void {
 }
 function onError(this: Socket): void {
   this.destroy(); // a reset or a write to a gone peer: 'close' follows with 1006
+}
+function continueReading(ws: ServerWebSocket): void {
+  ws.continueReading();
 }
 function destroyLate(socket: Socket): void {
   socket.destroy();

@@ -1,0 +1,31 @@
+// prom-client's default process metrics (process_*, nodejs_*) except its event-loop lag
+// histogram: that one runs a second monitorEventLoopDelay timer every 10 ms (≈ 9 ms of CPU a
+// second on an idle server, measured), and chatbench_eventloop_delay_p99_seconds already reports
+// the loop delay, beyond the sampling interval. The collectors are prom-client's own modules (it
+// has no option to leave one out); a layout change in prom-client fails every server start, so
+// tests catch it.
+import { createRequire } from 'node:module';
+import type { Registry } from 'prom-client';
+
+type Collector = (register: Registry, config: Record<string, unknown>) => void;
+
+const COLLECTORS = [
+  'processCpuTotal',
+  'processStartTime',
+  'osMemoryHeap',
+  'processOpenFileDescriptors',
+  'processMaxFileDescriptors',
+  ...(typeof process.getActiveResourcesInfo === 'function' ? ['processResources'] : []),
+  'processHandles',
+  'processRequests',
+  'heapSizeAndUsed',
+  'heapSpacesSizeAndUsed',
+  'version',
+  'gc',
+];
+
+const load = createRequire(import.meta.url);
+
+export function collectProcessMetrics(register: Registry): void {
+  for (const name of COLLECTORS) (load(`prom-client/lib/metrics/${name}`) as Collector)(register, {});
+}
