@@ -149,7 +149,10 @@ async function main(): Promise<void> {
   // speed drifts by 10–20 % within minutes, and interleaving spreads the drift over every server
   const fanRuns = new Map<string, FanOut[]>(SERVERS.map((s) => [s.name, []]));
   for (let round = 1; round <= rounds; round++) {
-    for (const s of SERVERS) {
+    // each round starts one server later: no server always follows the same one (a SQLite run
+    // leaves the kernel writing back its file while the next server is measured)
+    const order = SERVERS.map((_, i) => SERVERS[(i + round - 1) % SERVERS.length]!);
+    for (const s of order) {
       const f = await fanOut(s.argv, fan);
       fanRuns.get(s.name)!.push(f);
       console.error(`── round ${round}/${rounds} ${s.name}: ${f.cpuMsPer1k.toFixed(2)} ms CPU / 1k deliveries, marginal ${f.marginalUs.toFixed(2)} µs (${f.delivered} delivered, lost ${f.lost})`);
