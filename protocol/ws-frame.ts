@@ -3,6 +3,8 @@
 // the WebSocket library encode and frame the string again per member (what µWebSockets' publish
 // does natively). The bytes are made on first use, so a frame no socket takes costs nothing.
 
+import { createHash } from 'node:crypto';
+
 export class SharedFrame {
   private bytes: Buffer | undefined;
 
@@ -61,3 +63,23 @@ export function frameClose(code: number, reason = ''): Buffer {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+const HANDSHAKE_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11'; // RFC 6455 §1.3
+
+/** The Sec-WebSocket-Accept value that answers a Sec-WebSocket-Key. */
+export function websocketAccept(key: string): string {
+  return createHash('sha1').update(key + HANDSHAKE_GUID).digest('base64');
+}
+
+/** What RFC 6455 §5.2 forbids in a frame's first two bytes, whichever side reads it: reserved
+ * bits (no extension is negotiated), reserved opcodes, a mask the wrong way round (clients must
+ * mask, servers must not), a fragmented or oversized control frame. Undefined when there is
+ * none. `fromClient`: the frame was sent by a client. */
+export function headerViolation(b0: number, b1: number, fromClient: boolean): string | undefined {
+  const opcode = b0 & 0x0f;
+  if (b0 & 0x70) return 'reserved bits set (no extension was negotiated)';
+  if ((opcode > 0x2 && opcode < 0x8) || opcode > 0xa) return `reserved opcode 0x${opcode.toString(16)}`;
+  if (((b1 & 0x80) !== 0) !== fromClient) return fromClient ? 'an unmasked frame from a client' : 'a masked frame from the server';
+  if (opcode >= 0x8 && (!(b0 & 0x80) || (b1 & 0x7f) > 125)) return 'a fragmented or oversized control frame';
+  return undefined;
+}

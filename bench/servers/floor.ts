@@ -3,11 +3,9 @@
 // Buffer written to every other member's socket. No auth, storage, limits, heartbeats, logs or
 // metrics: nothing a real server may skip, so no server can be cheaper per delivery than this.
 //   node dist/bench/servers/floor.js   (prints "listening on http://127.0.0.1:PORT")
-import { createHash } from 'node:crypto';
 import { createServer, type Socket } from 'node:net';
-import { frameText } from '../../protocol/ws-frame.js';
+import { frameText, websocketAccept } from '../../protocol/ws-frame.js';
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
 interface Room {
   seq: number;
@@ -41,7 +39,7 @@ class Conn {
       this.buf = this.buf.subarray(end + 4);
       const key = /^sec-websocket-key:\s*(\S+)/im.exec(head)?.[1];
       if (!key) return void this.socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
-      const accept = createHash('sha1').update(key + GUID).digest('base64');
+      const accept = websocketAccept(key);
       this.socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`);
       this.upgraded = true;
       connections++;

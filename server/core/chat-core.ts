@@ -127,7 +127,7 @@ export class ChatCore {
       room.members.delete(s);
       this.publisher.membership?.(room.name, -1);
     }
-    s.rooms = [];
+    s.clearRooms();
     this.perIp.remove(s.ip);
     if (s.user) this.releaseUser(s.user);
     this.stats.connectionsOpen--;

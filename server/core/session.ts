@@ -58,6 +58,11 @@ export class Session implements CommitSink {
     this.rooms = this.rooms.concat(room);
   }
 
+  /** The session is gone: it is in no room any more. */
+  clearRooms(): void {
+    this.rooms = NO_ROOMS;
+  }
+
   /** Returns false if the session was not in the room. */
   removeRoom(room: Room): boolean {
     const at = this.rooms.indexOf(room);

@@ -1,7 +1,9 @@
 // Frames from a WebSocket client (RFC 6455 §5): the header read and checked before any payload is
 // buffered, so a frame that breaks the protocol or announces too many bytes is refused at once.
-// Checks and close codes follow `ws` (which the server used before): 1002 for a protocol
-// violation, 1009 for a length over the limit, 1007 for invalid UTF-8 (checked by the caller).
+// The checks both ends share are protocol/ws-frame.ts's headerViolation; close codes follow
+// `ws` (which the server used before): 1002 for a protocol violation, 1009 for a length over the limit, 1007 for invalid UTF-8 (checked by the caller).
+
+import { headerViolation } from '../../protocol/ws-frame.js';
 
 export class WsProtocolError extends Error {
   constructor(
@@ -30,10 +32,8 @@ export function frameHeader(buf: Buffer, off: number, fragmented: boolean): Fram
   const opcode = b0 & 0x0f;
   const fin = (b0 & 0x80) !== 0;
   const len7 = b1 & 0x7f;
-  if (b0 & 0x70) return violation('WS_ERR_UNEXPECTED_RSV', 'reserved bits set (no extension was negotiated)');
-  if ((opcode > 0x2 && opcode < 0x8) || opcode > 0xa) return violation('WS_ERR_INVALID_OPCODE', `reserved opcode 0x${opcode.toString(16)}`);
-  if (!(b1 & 0x80)) return violation('WS_ERR_EXPECTED_MASK', 'an unmasked frame from a client');
-  if (opcode >= 0x8 && (!fin || len7 > 125)) return violation('WS_ERR_INVALID_CONTROL_PAYLOAD_LENGTH', 'a fragmented or oversized control frame');
+  const why = headerViolation(b0, b1, true);
+  if (why) return violation('WS_ERR_PROTOCOL', why);
   if (opcode === 0x0 && !fragmented) return violation('WS_ERR_INVALID_OPCODE', 'a continuation frame with nothing to continue');
   if ((opcode === 0x1 || opcode === 0x2) && fragmented) return violation('WS_ERR_INVALID_OPCODE', 'a new message inside a fragmented one');
   const headerBytes = len7 === 126 ? 8 : len7 === 127 ? 14 : 6;

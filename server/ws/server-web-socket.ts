@@ -33,7 +33,7 @@ export const WsReadyState = { Open: 1, Closing: 2, Closed: 3 } as const;
 export type WsReadyState = (typeof WsReadyState)[keyof typeof WsReadyState];
 
 /** How long a close frame waits for the peer's before the socket is dropped (as in `ws`). */
-export const CLOSE_TIMEOUT_MS = 30_000;
+const CLOSE_TIMEOUT_MS = 30_000;
 const PING = frameControl(0x9);
 // At most one message event per socket per turn of the event loop, as `ws` with
 // allowSynchronousEvents: false (docs/reliability.md measured what it does for the others' p99),

@@ -6,11 +6,11 @@
 // Outgoing frames use an all-zero masking key. RFC 6455 asks clients for unpredictable keys to
 // protect caching intermediaries; a load generator on loopback has none, and a zero key makes
 // masking a no-op (ws offers `generateMask` for the same reason).
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { ClientError, ClientFailure } from './client-errors.js';
+import { headerViolation, websocketAccept } from '../../../protocol/ws-frame.js';
 
-const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 // One read buffer for every socket of the process (net's `onread`): no Buffer and no stream
 // machinery per read. Reads are handled synchronously; bytes kept across reads are copied.
 const READ_BUFFER = Buffer.allocUnsafe(256 * 1024);
@@ -180,14 +180,9 @@ export abstract class WsConnection {
   private headerOk(buf: Buffer, off: number, size: number): boolean {
     const b0 = buf[off]!;
     const b1 = buf[off + 1]!;
-    const opcode = b0 & 0x0f;
     const len7 = b1 & 0x7f;
     const payload = size - (len7 === 126 ? 4 : len7 === 127 ? 10 : 2);
-    let why: string | undefined;
-    if (b0 & 0x70) why = 'reserved bits set (no extension was negotiated)';
-    else if (b1 & 0x80) why = 'a masked frame from the server';
-    else if ((opcode > 0x2 && opcode < 0x8) || opcode > 0xa) why = `reserved opcode 0x${opcode.toString(16)}`;
-    else if (opcode >= 0x8 && (!(b0 & 0x80) || len7 > 125)) why = 'a fragmented or oversized control frame';
+    const why = headerViolation(b0, b1, false);
     if (why) return this.fail(1002, ClientError.BAD_FRAME, why);
     if (payload > WsConnection.maxFrameBytes) {
       return this.fail(1009, ClientError.FRAME_TOO_BIG, `a frame of ${payload} bytes (limit ${WsConnection.maxFrameBytes})`);
@@ -271,7 +266,7 @@ export abstract class WsConnection {
       return false;
     }
     const accept = /\r\nsec-websocket-accept:\s*(\S+)/i.exec(head)?.[1];
-    const expected = createHash('sha1').update(this.key + GUID).digest('base64');
+    const expected = websocketAccept(this.key);
     if (accept !== expected) {
       this.failHandshake(new ClientFailure(ClientError.BAD_HANDSHAKE, 'upgrade response has a wrong Sec-WebSocket-Accept'));
       return false;
