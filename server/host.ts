@@ -2,7 +2,7 @@
 // token on the upgrade request), heartbeats and graceful shutdown. Used directly by the coroutine
 // and callback variants, and once per thread by the workers variant.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { Socket } from 'node:net';
+import type { Server as NetServer, Socket } from 'node:net';
 import type { Registry } from 'prom-client';
 import { CloseCode } from '../protocol/errors.js';
 import type { TokenClaims } from '../protocol/token.js';
@@ -21,7 +21,9 @@ import type { MessageStore } from './core/message-store.js';
 import { NullStore } from './store/store.js';
 import { RedisBus, defaultNodeId } from './bus/redis-bus.js';
 import { addBusMetrics } from './bus/bus-metrics.js';
-import { completeUpgrade } from './ws/handshake.js';
+import { completeUpgrade, refuseUpgrade } from './ws/handshake.js';
+import { createFrontDoor } from './ws/front-door.js';
+import type { RequestHead } from './ws/request-head.js';
 import { ServerWebSocket } from './ws/server-web-socket.js';
 
 export interface HostOptions {
@@ -42,6 +44,8 @@ export interface HostOptions {
 export interface ChatHost {
   readonly core: ChatCore;
   readonly http: Server;
+  /** The listening socket (its descriptor is shared by the workers variant's threads). */
+  readonly listener: NetServer;
   readonly metrics: Registry;
   readonly port: number;
   /** First half of a shutdown: stop pinging and commit what is pending (its acks go out). */
@@ -62,7 +66,7 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
   const store = bus ? new NullStore() : openStore(config);
   const verifier = createTokenVerifier({ secret: hs256Secret(config), ...(config.jwks ? { jwks: loadJwks(config.jwks) } : {}) });
   const core = new ChatCore(config, store, log, verifier, opts.connPrefix, bus ?? opts.publisher, opts.ipCounter);
-  bus?.attach(core);
+  (bus ?? opts.publisher)?.attach?.(core);
   const metrics = createMetrics(core, { variant: config.variant }, opts.defaultMetrics ?? true);
   if (bus) addBusMetrics(metrics, bus);
   const heartbeat = new Heartbeat(core);
@@ -71,11 +75,11 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
     metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
     history: async (room, limit, before) => (bus ? bus.historyMessages(room, limit, before) : store.history(room, limit, before)),
   };
-  // an upgrade (or any request) whose headers never finish is dropped after the auth deadline,
-  // checked every second, instead of holding a descriptor for Node's default 60 s
+  // a request whose headers never finish is dropped after the auth deadline, checked every second,
+  // instead of holding a descriptor for Node's default 60 s
   const http = createServer({ headersTimeout: config.authTimeoutMs, requestTimeout: Math.max(config.authTimeoutMs, 30_000), connectionsCheckingInterval: 1000 }, createHttpHandler(config, opts.backend ? opts.backend(local) : local, verifier));
 
-  const upgrade = async (req: IncomingMessage, socket: Socket, head: Buffer) => {
+  const upgrade = async (req: RequestHead, socket: Socket, head: Buffer) => {
     const ip = socket.remoteAddress ?? 'unknown';
     let claims: TokenClaims | undefined;
     const token = upgradeToken(req);
@@ -94,20 +98,25 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
     handler({ core, ws, ip, claims });
     ws.begin(head);
   };
-  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+  const upgraded = (req: RequestHead, socket: Socket, head: Buffer) => {
     upgrade(req, socket, head).catch((err: unknown) => {
       log.error({ err }, 'upgrade failed');
       socket.destroy();
     });
-  });
+  };
+  // upgrades are read by the front door; one that comes on a kept-alive HTTP connection still
+  // reaches Node's parser, which hands it over here
+  http.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => upgraded(req, socket, head));
   http.on('clientError', (_err, socket: Socket) => socket.destroy());
+  const listener = createFrontDoor(http, upgraded, config.authTimeoutMs);
 
   await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    if (opts.listenFd !== undefined) http.listen({ fd: opts.listenFd }, resolve);
-    else http.listen({ host: config.host, port: config.port, backlog: 4096 }, resolve);
+    listener.once('error', reject);
+    if (opts.listenFd !== undefined) listener.listen({ fd: opts.listenFd }, resolve);
+    else listener.listen({ host: config.host, port: config.port, backlog: 4096 }, resolve);
   });
-  const address = http.address();
+  http.emit('listening'); // Node's HTTP server starts its connection tracking (the timeouts) on it
+  const address = listener.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   if (config.devLogin) log.warn('DEV LOGIN ON: POST /login gives a token for any user name; never expose this server');
   if (config.injectCpuUs > 0) log.warn({ injectCpuUs: config.injectCpuUs }, 'FAULT INJECTION ON: every delivery burns CPU');
@@ -121,7 +130,8 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
   const close = () =>
     (closing ??= (async () => {
       quiesce();
-      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      const stopped = new Promise<void>((resolve) => listener.close(() => resolve()));
+      http.close();
       await bus?.drain(2000); // the acks of messages Redis is numbering go out before the sockets close
       for (const s of [...core.sessions.values()]) core.disconnect(s, CloseCode.GOING_AWAY, 'server shutting down');
       http.closeAllConnections();
@@ -130,12 +140,12 @@ export async function startHost(config: ServerConfig, handler: ConnectionHandler
       store.close();
       log.flush();
     })());
-  return { core, http, metrics, port, quiesce, close };
+  return { core, http, listener, metrics, port, quiesce, close };
 }
 
-function upgradeToken(req: IncomingMessage): string | undefined {
+function upgradeToken(req: RequestHead): string | undefined {
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ')) return auth.slice(7);
+  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7);
   const q = req.url?.indexOf('?') ?? -1;
   if (q < 0) return undefined;
   return new URLSearchParams(req.url!.slice(q + 1)).get('token') ?? undefined;
@@ -144,7 +154,7 @@ function upgradeToken(req: IncomingMessage): string | undefined {
 function ignore(): void {}
 
 function refuse(socket: Socket, status: number, text: string): void {
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  refuseUpgrade(socket, `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
 /** A single-threaded variant: one host on this event loop with the variant's connection handler. */

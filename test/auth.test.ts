@@ -49,6 +49,13 @@ describe('token verification', () => {
     expect((await v.verify('a.b')).ok).toBe(false);
     expect((await v.verify('!!.??.##')).ok).toBe(false);
     expect((await v.verify('x'.repeat(5000))).ok).toBe(false);
+    // the protected header: a JSON object in UTF-8, unpadded base64url, in a token of 3 or 5 parts
+    const [, p, sig] = good.split('.') as [string, string, string];
+    const malformed = { ok: false, reason: 'malformed token' };
+    for (const header of ['WzFd' /* [1] */, 'bnVsbA' /* null */, '_w' /* 0xff */, `${b64({ alg: 'HS256' })}==`, '']) {
+      expect(await v.verify(`${header}.${p}.${sig}`), header).toEqual(malformed);
+    }
+    expect(await v.verify(`${good}.x`)).toEqual(malformed);
   });
 
   it('checks HS256 with node:crypto exactly as jose does: the same answer for every token', async () => {

@@ -12,6 +12,8 @@ import { Outbox } from '../server/core/outbox.js';
 import { ownerOf, ThreadBus } from '../server/variants/workers/bus.js';
 import { RoutedPublisher } from '../server/variants/workers/routed-publisher.js';
 import { SharedCounts } from '../server/variants/workers/shared-counts.js';
+import { SharedSeqs } from '../server/variants/workers/shared-seqs.js';
+import type { Session } from '../server/core/session.js';
 import { FakeTransport, fakeCore, settle } from './helpers/fake-core.js';
 
 describe('ChatCore', () => {
@@ -127,29 +129,103 @@ describe('Outbox', () => {
 });
 
 describe('RoutedPublisher (workers) over a real MessageChannel', () => {
-  it('numbers a room on its owner thread, fans out on both, and acks a sender on the other thread', async () => {
+  /** Two chat threads' cores and publishers in this thread, on real ports and shared tables. */
+  function twoThreads(seqSlots: number) {
     const { port1, port2 } = new MessageChannel();
     const counts = new SharedCounts(SharedCounts.create(64));
+    const seqs = SharedSeqs.create(seqSlots);
     const buses = [new ThreadBus(0, [undefined, port1]), new ThreadBus(1, [port2, undefined])];
-    const publishers = buses.map((b) => new RoutedPublisher(b, counts));
+    const publishers = buses.map((b) => new RoutedPublisher(b, counts, new SharedSeqs(seqs)));
     const cores = publishers.map((p, i) => fakeCore({}, { publisher: p, prefix: `t${i}-` }));
     publishers.forEach((p, i) => p.attach(cores[i]!.core));
     const room = ['r0', 'r1', 'r2', 'r3', 'r4'].find((r) => ownerOf(r, 2) === 1)!; // owned by thread 1
+    const join = (i: number, x: { s: Session }) => cores[i]!.core.handle(x.s, `{"type":"join","room":"${room}"}`);
+    const say = (i: number, x: { s: Session }, id: number) => cores[i]!.core.handle(x.s, `{"type":"say","room":"${room}","id":${id},"body":"m${id}"}`);
+    const drain = async () => {
+      for (let k = 0; k < 5; k++) await settle();
+      cores[1]!.store.flush(); // the owner commits; acks travel back
+      for (let k = 0; k < 5; k++) await settle();
+    };
+    return { cores, publishers, room, join, say, drain, close: () => port1.close() };
+  }
+
+  it('numbers on the sender\'s thread, posts once, stores on the owner, which acks after its commit', async () => {
+    const { cores, publishers, room, join, say, drain, close } = twoThreads(64);
     const a = cores[0]!.connect('a'); // the sender, on the thread that does not own the room
     const b = cores[1]!.connect('b');
     const c = cores[0]!.connect('c');
-    for (const [i, x] of [[0, a], [1, b], [0, c]] as const) cores[i]!.core.handle(x.s, `{"type":"join","room":"${room}"}`);
-    for (let n = 1; n <= 3; n++) cores[0]!.core.handle(a.s, `{"type":"say","room":"${room}","id":${n},"body":"m${n}"}`);
-    for (let i = 0; i < 5; i++) await settle();
-    cores[1]!.store.flush(); // the owner stores, and the acks travel back
-    for (let i = 0; i < 5; i++) await settle();
+    for (const [i, x] of [[0, a], [1, b], [0, c]] as const) join(i, x);
+    for (let n = 1; n <= 3; n++) say(0, a, n);
+    expect(c.t.of('msg').map((m) => m.seq)).toEqual([1, 2, 3]); // at once: no round trip to the owner
+    await drain();
     expect(b.t.of('msg').map((m) => m.seq)).toEqual([1, 2, 3]);
-    expect(c.t.of('msg').map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(a.t.of('msg')).toEqual([]);
     expect(a.t.of('ack').map((m) => [m.id, m.seq])).toEqual([[1, 1], [2, 2], [3, 3]]);
     expect(cores[0]!.store.stored).toEqual([]); // only the owner stores
+    expect(cores[1]!.store.stored.map((m) => m.seq)).toEqual([1, 2, 3]);
     expect(publishers[0]!.members(room)).toBe(3);
-    port1.close();
+    close();
+  });
+
+  it('delivers in seq order on every thread when both threads number at once, and stores in order', async () => {
+    const { cores, room, join, say, drain, close } = twoThreads(64);
+    const a = cores[0]!.connect('a');
+    const b = cores[1]!.connect('b');
+    const c = cores[0]!.connect('c');
+    const d = cores[1]!.connect('d');
+    for (const [i, x] of [[0, a], [1, b], [0, c], [1, d]] as const) join(i, x);
+    // seqs 1, 2, 3, 4 taken alternately on thread 0 and thread 1, before either hears of the other
+    say(0, a, 1);
+    say(1, b, 2);
+    say(0, a, 3);
+    say(1, b, 4);
+    expect(c.t.of('msg').map((m) => m.seq)).toEqual([1]); // 3 waits for 2
+    expect(d.t.of('msg').map((m) => m.seq)).toEqual([]); // 2 and 4 wait for 1
+    await drain();
+    expect(c.t.of('msg').map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(d.t.of('msg').map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(a.t.of('msg').map((m) => m.seq)).toEqual([2, 4]);
+    expect(a.t.of('ack').map((m) => m.seq)).toEqual([1, 3]);
+    expect(b.t.of('ack').map((m) => m.seq)).toEqual([2, 4]);
+    expect(cores[1]!.store.stored.map((m) => m.seq)).toEqual([1, 2, 3, 4]);
+    expect(cores[1]!.core.rooms.get(room).seq).toBe(4);
+    // a join on either thread is told the seq both have reached
+    const e = cores[0]!.connect('e');
+    join(0, e);
+    expect(e.t.of('joined')[0]).toMatchObject({ seq: 4 });
+    close();
+  });
+
+  it('with the shared table full, numbers a room on its owner thread, as before', async () => {
+    const { cores, join, say, drain, close } = twoThreads(0);
+    const a = cores[0]!.connect('a');
+    const b = cores[1]!.connect('b');
+    const c = cores[0]!.connect('c');
+    for (const [i, x] of [[0, a], [1, b], [0, c]] as const) join(i, x);
+    for (let n = 1; n <= 3; n++) say(0, a, n);
+    expect(c.t.of('msg')).toEqual([]); // the owner numbers it: a round trip first
+    await drain();
+    expect(b.t.of('msg').map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(c.t.of('msg').map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(a.t.of('ack').map((m) => [m.id, m.seq])).toEqual([[1, 1], [2, 2], [3, 3]]);
+    expect(cores[0]!.store.stored).toEqual([]);
+    close();
+  });
+});
+
+describe('SharedSeqs', () => {
+  it('gives each room one counter for every thread, from the seq it was claimed at, until the table is full', () => {
+    const buffer = SharedSeqs.create(2);
+    const [t0, t1] = [new SharedSeqs(buffer), new SharedSeqs(buffer)];
+    const a = t0.slot('a', () => 5);
+    expect(t1.slot('a', () => 99)).toBe(a); // claimed once: the second initial value is not used
+    expect(t1.base(a)).toBe(5);
+    expect([t0.next(a), t1.next(a), t0.next(a)]).toEqual([6, 7, 8]);
+    const b = t1.slot('b', () => 0);
+    expect(b).not.toBe(a);
+    expect(t0.next(b)).toBe(1);
+    expect(t0.slot('c', () => 0)).toBe(-1); // full
+    expect(t0.slot('a', () => 0)).toBe(a);
   });
 });
 

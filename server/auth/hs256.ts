@@ -9,7 +9,7 @@ export type Hs256Result = { ok: true; payload: Record<string, unknown> } | { ok:
 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 /** Unpadded base64url that decodes whole (a length of 4k + 1 cannot: jose refuses it too). */
-const isBase64url = (s: string) => s.length % 4 !== 1 && BASE64URL.test(s);
+export const isBase64url = (s: string) => s.length % 4 !== 1 && BASE64URL.test(s);
 
 /** `header` is the token's decoded protected header (its alg already known to be HS256). */
 export function verifyHs256(token: string, header: Record<string, unknown>, secret: Buffer, nowSec = Math.floor(Date.now() / 1000)): Hs256Result {

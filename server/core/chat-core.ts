@@ -36,7 +36,11 @@ export type AuthOutcome = 'waiting' | 'ready' | 'closed';
 /** Turns an accepted `say` into a numbered message: seq, persistence, fan-out. Single-threaded
  * servers do it in place; the workers variant routes it to the thread that owns the room. */
 export interface Publisher {
+  /** Called once the core exists, before the first connection. */
+  attach?(core: ChatCore): void;
   publish(core: ChatCore, room: Room, sender: Session, say: SayFrame): void;
+  /** The seq a room this thread has not seen yet stands at (default: the store's last). */
+  initialSeq?(room: string): number | undefined;
   /** A member joined (+1) or left (-1) a room here (so other threads can count members). */
   membership?(room: string, delta: 1 | -1): void;
   /** Members of the room on every thread, when this publisher knows them. */
@@ -87,7 +91,7 @@ export class ChatCore {
     private readonly publisher: Publisher = localPublisher,
     private readonly perIp: IpCounter = new LocalIpCounter(),
   ) {
-    this.rooms = new RoomRegistry((name) => store.lastSeq(name));
+    this.rooms = new RoomRegistry((name) => publisher.initialSeq?.(name) ?? store.lastSeq(name));
   }
 
   /** Sizes of the per-connection bookkeeping: all zero when no one is connected. */

@@ -9,6 +9,8 @@ export interface CommitSink {
 }
 
 export interface MessageStore {
+  /** False when nothing is kept (--persist none): a commit is then no more than the append. */
+  readonly durable: boolean;
   /** The highest seq stored for the room, 0 when none. */
   lastSeq(room: string): number;
   append(m: StoredMessage, sink: CommitSink): void;

@@ -21,6 +21,7 @@ export interface SqliteStoreOptions {
 }
 
 export class SqliteStore implements MessageStore {
+  readonly durable = true;
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
   private readonly maxSeq: Database.Statement;

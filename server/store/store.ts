@@ -5,6 +5,7 @@ import type { CommitSink, MessageStore } from '../core/message-store.js';
 
 /** --persist none: nothing stored, acks right away, no history. */
 export class NullStore implements MessageStore {
+  readonly durable = false;
   lastSeq(): number {
     return 0;
   }

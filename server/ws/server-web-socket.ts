@@ -75,9 +75,11 @@ export class ServerWebSocket implements Transport {
     socket.on('error', onError);
   }
 
-  /** Read the bytes that came with the upgrade request, once the handler's listeners are on. */
+  /** Read the bytes that came with the upgrade request, once the handler's listeners are on, then
+   * the socket (which the front door hands over paused). */
   begin(head: Buffer): void {
     if (head.length) this.onData(head);
+    if (this.deferred === undefined && !this.consumerPaused && !this.socket.destroyed) this.socket.resume();
   }
 
   // ---- Transport ----

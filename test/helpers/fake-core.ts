@@ -48,6 +48,7 @@ export class FakeTransport implements Transport {
 
 /** Commits only when told, so a test sees what happens before and after the durable ack. */
 export class ManualStore implements MessageStore {
+  readonly durable = true;
   readonly stored: StoredMessage[] = [];
   private pending: [StoredMessage, CommitSink][] = [];
   lastSeq(room: string): number {

@@ -1,12 +1,17 @@
 // Messages between worker threads over a mesh of MessagePorts, batched: every message for a thread
 // during one tick of the event loop goes out in one postMessage (not one per delivery).
 import type { MessagePort } from 'node:worker_threads';
+import type { StoredMessage } from '../../../protocol/frames.js';
 
 export type BusMessage =
   /** a say for a room this thread does not own, sent to the owner */
   | { t: 'publish'; room: string; from: string; id: string | number; ts?: string | number; body: string; thread: number; conn: string }
-  /** a numbered message for the members on the receiving thread */
+  /** a message its owner numbered, for the members on the receiving thread */
   | { t: 'fanout'; room: string; seq: number; frame: string; thread: number; conn: string }
+  /** a message its sender's thread numbered (SharedSeqs), for the members on the receiving thread;
+   * `store` goes to the room's owner, which stores the room's messages in seq order; `ack` asks
+   * the owner to ack the sender after the commit */
+  | { t: 'numbered'; room: string; seq: number; frame: string; store?: StoredMessage; ack?: boolean; thread: number; conn: string }
   /** the owner committed a message a session on the receiving thread sent */
   | { t: 'ack'; conn: string; id: string | number; room: string; seq: number }
   | { t: 'nack'; conn: string; id: string | number; reason: string }

@@ -12,6 +12,7 @@ import { createProcessMetrics } from '../../metrics.js';
 import type { RunningServer } from '../../running-server.js';
 import type { FromThread, ThreadData, ToThread } from './messages.js';
 import { SharedCounts } from './shared-counts.js';
+import { SharedSeqs } from './shared-seqs.js';
 import { defaultNodeId } from '../../bus/redis-bus.js';
 
 export async function start(config: ServerConfig): Promise<RunningServer> {
@@ -30,9 +31,10 @@ export async function start(config: ServerConfig): Promise<RunningServer> {
   const counters = new SharedArrayBuffer(4 * n);
   const ipCounts = SharedCounts.create(4096);
   const memberCounts = SharedCounts.create(131_072); // 1 MiB: room counts stay exact up to ~100k rooms
+  const seqs = SharedSeqs.create(131_072); // 2.5 MiB: beyond 131,072 rooms, owners number them
   const entry = dist('server/variants/workers/thread.js');
   const threads = ports.map((own, index) => {
-    const data: ThreadData = { config: threadConfig, index, threads: n, ports: own, counters, ipCounts, memberCounts };
+    const data: ThreadData = { config: threadConfig, index, threads: n, ports: own, counters, ipCounts, memberCounts, seqs };
     return new Worker(entry, { workerData: data, transferList: own.filter((p): p is MessagePort => p !== undefined) });
   });
   const registry = createProcessMetrics({ variant: config.variant });

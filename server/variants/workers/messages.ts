@@ -10,6 +10,7 @@ export interface ThreadData {
   counters: SharedArrayBuffer; // Int32 per thread: its open connections, for /healthz
   ipCounts: SharedArrayBuffer; // connections per IP, across threads (SharedCounts)
   memberCounts: SharedArrayBuffer; // members per room, across threads (SharedCounts)
+  seqs: SharedArrayBuffer; // each room's seq counter, across threads (SharedSeqs)
 }
 
 export type ToThread =

@@ -8,6 +8,7 @@ import { ThreadBus } from './bus.js';
 import type { FromThread, ThreadData, ToThread } from './messages.js';
 import { RoutedPublisher } from './routed-publisher.js';
 import { SharedCounts, SharedIpCounter } from './shared-counts.js';
+import { SharedSeqs } from './shared-seqs.js';
 
 const data = workerData as ThreadData;
 const port = parentPort!;
@@ -25,7 +26,7 @@ async function start(listenFd?: number): Promise<void> {
   // on a Redis bus each thread is a node of its own (Redis orders its rooms); otherwise rooms are
   // shared between threads by the RoutedPublisher
   const onBus = data.config.bus !== '';
-  const publisher = onBus ? undefined : (routed = new RoutedPublisher(new ThreadBus(data.index, data.ports), new SharedCounts(data.memberCounts)));
+  const publisher = onBus ? undefined : (routed = new RoutedPublisher(new ThreadBus(data.index, data.ports), new SharedCounts(data.memberCounts), new SharedSeqs(data.seqs)));
   const config = onBus ? { ...data.config, nodeId: `${data.config.nodeId}-t${data.index}` } : data.config;
   host = await startHost(config, handleConnection, {
     ...(listenFd !== undefined ? { listenFd } : {}),
@@ -45,7 +46,6 @@ async function start(listenFd?: number): Promise<void> {
         }),
     }),
   });
-  publisher?.attach(host.core);
   host.core.stats.shareConnections(counters, data.index);
   const core = host.core;
   new Gauge({
@@ -57,7 +57,7 @@ async function start(listenFd?: number): Promise<void> {
       this.set({ thread: String(data.index) }, core.stats.connectionsOpen);
     },
   });
-  const fd = (host.http as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+  const fd = (host.listener as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
   post({ type: 'listening', port: host.port, fd });
 }
 
