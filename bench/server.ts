@@ -10,7 +10,9 @@
 //     the 5 highest RSS samples − RSS before the first connection) / connections held; heap per
 //     connection where the server reports it (/metrics).
 // Prints one Markdown table with ratios to the floor.
-//   node dist/bench/server.js [--idle 19000] [--rounds 3] [--only floor,coroutine,…] [--before OTHER_CHECKOUT]
+// With --rate 0.001 the fan-out sends (almost) nothing: CPU ms / run is then what a run's connects,
+// auth, scrapes and timers cost each server, its fixed costs.
+//   node dist/bench/server.js [--idle 19000] [--rounds 3] [--rate R] [--only floor,coroutine,…] [--before OTHER_CHECKOUT]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -25,7 +27,7 @@ import { runScenario } from '../loadgen/coordinator/run.js';
 import { loadScenario } from '../loadgen/scenario/parse.js';
 import type { Scenario } from '../loadgen/scenario/schema.js';
 
-const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' }, before: { type: 'string' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' }, before: { type: 'string' }, rounds: { type: 'string', default: '3' }, rate: { type: 'string' } } });
 const db = mkdtempSync(join(tmpdir(), 'chatbench-bench-server-'));
 const serve = (variant: string, persist: 'none' | 'sqlite', entry = dist('bin/chatbench.js')) => [entry, 'serve', '--variant', variant, '--port', '0', '--persist', persist, '--db', join(db, `${variant}.db`), '--log-level', 'warn'];
 const SERVERS: { name: string; argv: string[] }[] = [
@@ -87,7 +89,7 @@ async function fanOut(argv: string[], scenario: Scenario) {
     const d = low.delivered;
     const cpu = low.userS + low.kernelS;
     const marginalUs = ((high.userS + high.kernelS - cpu) * 1e6) / (high.delivered - d);
-    return { delivered: d, lost: low.lost + high.lost, cpuMsPer1k: (cpu * 1e6) / d, marginalUs, userShare: low.userS / cpu, writesPerDelivery: low.writes / d, saturated: low.saturated || high.saturated };
+    return { delivered: d, lost: low.lost + high.lost, cpuMsPerRun: cpu * 1000, cpuMsPer1k: (cpu * 1e6) / d, marginalUs, userShare: low.userS / cpu, writesPerDelivery: low.writes / d, saturated: low.saturated || high.saturated };
   } finally {
     await stop(s);
   }
@@ -132,6 +134,7 @@ function medianRound(runs: FanOut[]): FanOut & { spread: [number, number] } {
     delivered: median((r) => r.delivered),
     lost: runs.reduce((a, r) => a + r.lost, 0),
     saturated: runs.some((r) => r.saturated),
+    cpuMsPerRun: median((r) => r.cpuMsPerRun),
     cpuMsPer1k: median((r) => r.cpuMsPer1k),
     marginalUs: median((r) => r.marginalUs),
     userShare: median((r) => r.userShare),
@@ -142,6 +145,7 @@ function medianRound(runs: FanOut[]): FanOut & { spread: [number, number] } {
 
 async function main(): Promise<void> {
   const fan = loadScenario('scenarios/gate-fanout.yaml');
+  if (values.rate !== undefined) fan.messageRate = Number(values.rate);
   const idleScenario = loadScenario('scenarios/idle-19k.yaml', { clients: Math.max(1, Number(values.idle)), rampUp: '20s', duration: '20s' });
   if (Number(values.idle) === 0) idleScenario.clients = 0;
   const rounds = Math.max(1, Number(values.rounds));
@@ -155,7 +159,7 @@ async function main(): Promise<void> {
     for (const s of order) {
       const f = await fanOut(s.argv, fan);
       fanRuns.get(s.name)!.push(f);
-      console.error(`── round ${round}/${rounds} ${s.name}: ${f.cpuMsPer1k.toFixed(2)} ms CPU / 1k deliveries, marginal ${f.marginalUs.toFixed(2)} µs (${f.delivered} delivered, lost ${f.lost})`);
+      console.error(`── round ${round}/${rounds} ${s.name}: ${f.cpuMsPerRun.toFixed(0)} ms CPU, ${f.cpuMsPer1k.toFixed(2)} ms / 1k deliveries, marginal ${f.marginalUs.toFixed(2)} µs (${f.delivered} delivered, lost ${f.lost})`);
     }
   }
   const rows: { name: string; f: ReturnType<typeof medianRound>; i: Awaited<ReturnType<typeof idle>> }[] = [];
@@ -166,14 +170,15 @@ async function main(): Promise<void> {
     rows.push({ name: s.name, f: medianRound(fanRuns.get(s.name)!), i });
   }
   const floor = rows.find((r) => r.name === 'floor');
-  const ratio = (x: number, base: number | undefined) => (base ? `${(x / base).toFixed(2)}×` : '—');
-  console.log(`\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ≈ 9,800 deliveries/s), the median of ${rounds} interleaved round(s); idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`);
-  console.log(`| server | CPU ms / 1k deliveries | (min–max) | × floor | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const ratio = (x: number, base: number | undefined) => (base && Number.isFinite(x / base) ? `${(x / base).toFixed(2)}×` : '—');
+  const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '—'); // no deliveries: no per-delivery figure
+  console.log(`\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ${fan.messageRate} messages/s per sender), the median of ${rounds} interleaved round(s); idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`);
+  console.log(`| server | CPU ms / run | × floor | CPU ms / 1k deliveries | (min–max) | × floor | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const warn = r.f.lost || r.f.saturated || r.i.failed ? ' ⚠' : '';
     console.log(
-      `| ${r.name}${warn} | ${r.f.cpuMsPer1k.toFixed(2)} | ${r.f.spread[0].toFixed(1)}–${r.f.spread[1].toFixed(1)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${r.f.marginalUs.toFixed(2)} | ${ratio(r.f.marginalUs, floor?.f.marginalUs)} | ${(r.f.userShare * 100).toFixed(0)}% | ${r.f.writesPerDelivery.toFixed(2)} | ${(r.i.rssPerConn / 1024).toFixed(2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
+      `| ${r.name}${warn} | ${r.f.cpuMsPerRun.toFixed(0)} | ${ratio(r.f.cpuMsPerRun, floor?.f.cpuMsPerRun)} | ${fixed(r.f.cpuMsPer1k, 2)} | ${fixed(r.f.spread[0], 1)}–${fixed(r.f.spread[1], 1)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${fixed(r.f.marginalUs, 2)} | ${ratio(r.f.marginalUs, floor?.f.marginalUs)} | ${(r.f.userShare * 100).toFixed(0)}% | ${fixed(r.f.writesPerDelivery, 2)} | ${(r.i.rssPerConn / 1024).toFixed(2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
     );
   }
   if (rows.some((r) => r.f.lost || r.f.saturated || r.i.failed)) console.log('\n⚠: messages lost, connections failed or the generator saturated in that row: its figures are suspect');

@@ -14,10 +14,12 @@ const END = Buffer.from('\r\n\r\n');
 const GET = Buffer.from('GET ');
 
 /** A net.Server in front of `http`. A head that has not arrived within `headersTimeoutMs` (checked
- * every second, as Node's HTTP server does) drops the connection. */
+ * every second, as Node's HTTP server does, but only while some head is being read: an idle
+ * server is not woken for it) drops the connection. */
 export function createFrontDoor(http: HttpServer, upgrade: UpgradeHandler, headersTimeoutMs: number): NetServer {
   const reading = new Map<Socket, number>(); // connections whose head is incomplete: since when
-  const sweep = setInterval(() => {
+  let sweep: NodeJS.Timeout | undefined;
+  const check = () => {
     const now = performance.now();
     for (const [socket, since] of reading) {
       if (now - since > headersTimeoutMs) {
@@ -25,8 +27,11 @@ export function createFrontDoor(http: HttpServer, upgrade: UpgradeHandler, heade
         socket.destroy();
       }
     }
-  }, 1000);
-  sweep.unref();
+    if (reading.size === 0) {
+      clearInterval(sweep);
+      sweep = undefined;
+    }
+  };
 
   const toHttp = (socket: Socket, read: Buffer | undefined) => {
     // paused while the HTTP server attaches its listeners, so nothing is emitted to no one
@@ -40,6 +45,7 @@ export function createFrontDoor(http: HttpServer, upgrade: UpgradeHandler, heade
   const server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => {
     let read: Buffer | undefined;
     reading.set(socket, performance.now());
+    if (!sweep) (sweep = setInterval(check, 1000)).unref();
     const done = () => {
       reading.delete(socket);
       socket.off('data', onData);

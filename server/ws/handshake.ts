@@ -46,6 +46,11 @@ function header(req: RequestHead, name: string): string | undefined {
 /** Answer and close: the rest of what the client sends is read and dropped, so that its end is
  * seen and the socket closes (it may have been handed over paused). */
 export function refuseUpgrade(socket: Socket, response: string): void {
+  socket.on('error', destroy); // a reset now must not go unhandled
   socket.end(response);
   socket.resume();
+}
+
+function destroy(this: Socket): void {
+  this.destroy();
 }
