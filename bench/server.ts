@@ -97,6 +97,9 @@ async function fanOut(argv: string[], scenario: Scenario) {
 
 const MARGINAL_RATE = 3;
 
+/** A per-delivery figure, or — for a run without deliveries (--rate 0.001). */
+const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+
 async function idle(argv: string[], scenario: Scenario) {
   const s = await start(argv);
   try {
@@ -159,7 +162,7 @@ async function main(): Promise<void> {
     for (const s of order) {
       const f = await fanOut(s.argv, fan);
       fanRuns.get(s.name)!.push(f);
-      console.error(`── round ${round}/${rounds} ${s.name}: ${f.cpuMsPerRun.toFixed(0)} ms CPU, ${f.cpuMsPer1k.toFixed(2)} ms / 1k deliveries, marginal ${f.marginalUs.toFixed(2)} µs (${f.delivered} delivered, lost ${f.lost})`);
+      console.error(`── round ${round}/${rounds} ${s.name}: ${f.cpuMsPerRun.toFixed(0)} ms CPU, ${fixed(f.cpuMsPer1k, 2)} ms / 1k deliveries, marginal ${fixed(f.marginalUs, 2)} µs (${f.delivered} delivered, lost ${f.lost})`);
     }
   }
   const rows: { name: string; f: ReturnType<typeof medianRound>; i: Awaited<ReturnType<typeof idle>> }[] = [];
@@ -171,7 +174,6 @@ async function main(): Promise<void> {
   }
   const floor = rows.find((r) => r.name === 'floor');
   const ratio = (x: number, base: number | undefined) => (base && Number.isFinite(x / base) ? `${(x / base).toFixed(2)}×` : '—');
-  const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '—'); // no deliveries: no per-delivery figure
   console.log(`\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ${fan.messageRate} messages/s per sender), the median of ${rounds} interleaved round(s); idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`);
   console.log(`| server | CPU ms / run | × floor | CPU ms / 1k deliveries | (min–max) | × floor | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
