@@ -88,14 +88,17 @@ async function fanOut(argv: string[], scenario: Scenario) {
     const high = await fanOutRun(s, { ...scenario, messageRate: scenario.messageRate * MARGINAL_RATE });
     const d = low.delivered;
     const cpu = low.userS + low.kernelS;
-    const marginalUs = ((high.userS + high.kernelS - cpu) * 1e6) / (high.delivered - d);
-    return { delivered: d, lost: low.lost + high.lost, cpuMsPerRun: cpu * 1000, cpuMsPer1k: (cpu * 1e6) / d, marginalUs, userShare: low.userS / cpu, writesPerDelivery: low.writes / d, saturated: low.saturated || high.saturated };
+    // too few deliveries to divide by (a --rate 0.001 run may still send one message): no figure
+    const per = (x: number, n: number) => (n < MIN_DELIVERIES ? NaN : x / n);
+    const marginalUs = per((high.userS + high.kernelS - cpu) * 1e6, high.delivered - d);
+    return { delivered: d, lost: low.lost + high.lost, cpuMsPerRun: cpu * 1000, cpuMsPer1k: per(cpu * 1e6, d), marginalUs, userShare: low.userS / cpu, writesPerDelivery: per(low.writes, d), saturated: low.saturated || high.saturated };
   } finally {
     await stop(s);
   }
 }
 
 const MARGINAL_RATE = 3;
+const MIN_DELIVERIES = 1000;
 
 /** A per-delivery figure, or — for a run without deliveries (--rate 0.001). */
 const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
@@ -130,6 +133,7 @@ type FanOut = Awaited<ReturnType<typeof fanOut>>;
 function medianRound(runs: FanOut[]): FanOut & { spread: [number, number] } {
   const median = (pick: (r: FanOut) => number) => {
     const xs = runs.map(pick).sort((a, b) => a - b);
+    if (xs.some((x) => Number.isNaN(x))) return NaN; // a round without the figure: none
     return xs.length % 2 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2;
   };
   const cpu = runs.map((r) => r.cpuMsPer1k);
@@ -173,14 +177,14 @@ async function main(): Promise<void> {
     rows.push({ name: s.name, f: medianRound(fanRuns.get(s.name)!), i });
   }
   const floor = rows.find((r) => r.name === 'floor');
-  const ratio = (x: number, base: number | undefined) => (base && Number.isFinite(x / base) ? `${(x / base).toFixed(2)}×` : '—');
+  const ratio = (x: number, base: number | undefined) => (base && Number.isFinite(x) && Number.isFinite(base) ? `${(x / base).toFixed(2)}×` : '—');
   console.log(`\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ${fan.messageRate} messages/s per sender), the median of ${rounds} interleaved round(s); idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`);
   console.log(`| server | CPU ms / run | × floor | CPU ms / 1k deliveries | (min–max) | × floor | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const warn = r.f.lost || r.f.saturated || r.i.failed ? ' ⚠' : '';
     console.log(
-      `| ${r.name}${warn} | ${r.f.cpuMsPerRun.toFixed(0)} | ${ratio(r.f.cpuMsPerRun, floor?.f.cpuMsPerRun)} | ${fixed(r.f.cpuMsPer1k, 2)} | ${fixed(r.f.spread[0], 1)}–${fixed(r.f.spread[1], 1)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${fixed(r.f.marginalUs, 2)} | ${ratio(r.f.marginalUs, floor?.f.marginalUs)} | ${(r.f.userShare * 100).toFixed(0)}% | ${fixed(r.f.writesPerDelivery, 2)} | ${(r.i.rssPerConn / 1024).toFixed(2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
+      `| ${r.name}${warn} | ${r.f.cpuMsPerRun.toFixed(0)} | ${ratio(r.f.cpuMsPerRun, floor?.f.cpuMsPerRun)} | ${fixed(r.f.cpuMsPer1k, 2)} | ${fixed(r.f.spread[0], 1)}–${fixed(r.f.spread[1], 1)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${fixed(r.f.marginalUs, 2)} | ${ratio(r.f.marginalUs, floor?.f.marginalUs)} | ${(r.f.userShare * 100).toFixed(0)}% | ${fixed(r.f.writesPerDelivery, 2)} | ${fixed(r.i.rssPerConn / 1024, 2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
     );
   }
   if (rows.some((r) => r.f.lost || r.f.saturated || r.i.failed)) console.log('\n⚠: messages lost, connections failed or the generator saturated in that row: its figures are suspect');
