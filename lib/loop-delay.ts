@@ -51,5 +51,3 @@ export class LoopDelay {
     return h.count === 0 ? 0 : Math.max(0, ns / 1e6 - this.resolutionMs);
   }
 }
-
-

@@ -4,9 +4,9 @@
 //   reports the loop delay;
 // - nodejs_active_handles, _requests and _resources list every handle at each scrape, three times
 //   what chatbench_active_resources reports once: ≈ 1.5 µs of CPU per connection per scrape
-//   (2000 connections: 7.1 → 4.2 ms a scrape, measured), and the generator scrapes every second. The collectors are prom-client's own modules (it
-// has no option to leave one out); a layout change in prom-client fails every server start, so
-// tests catch it.
+//   (2000 connections: 7.1 → 4.2 ms a scrape, measured), and the generator scrapes every second.
+// The collectors are prom-client's own modules (it has no option to leave one out); a layout
+// change in prom-client fails every server start, so tests catch it.
 import { createRequire } from 'node:module';
 import type { Registry } from 'prom-client';
 

@@ -5,6 +5,7 @@
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { connect, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from './helpers/until.js';
 import { createFrontDoor } from '../server/ws/front-door.js';
 import type { RequestHead } from '../server/ws/request-head.js';
 import { completeUpgrade } from '../server/ws/handshake.js';
@@ -72,11 +73,6 @@ function exchange(port: number, pieces: string[], until?: (text: string) => bool
   });
 }
 
-const until = async (cond: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-  return cond();
-};
 
 describe('front door', () => {
   it('reads an upgrade head in pieces, joins repeated headers, and hands over the bytes behind it', async () => {

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { until } from './helpers/until.js';
 import { completeUpgrade } from '../server/ws/handshake.js';
 import { BINARY, ServerWebSocket, type WsMessage } from '../server/ws/server-web-socket.js';
 import type { WsProtocolError } from '../server/ws/client-frames.js';
@@ -55,11 +56,6 @@ async function echoServer(): Promise<{ port: number; seen: Seen }> {
   return { port: (server.address() as { port: number }).port, seen };
 }
 
-const until = async (cond: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
-  return cond();
-};
 const MASK = Buffer.from([0x37, 0xfa, 0x21, 0x3d]);
 
 /** The raw HTTP answer to an upgrade request with these header lines. */

@@ -1,7 +1,8 @@
 // Frames from a WebSocket client (RFC 6455 §5): the header read and checked before any payload is
 // buffered, so a frame that breaks the protocol or announces too many bytes is refused at once.
-// The checks both ends share are protocol/ws-frame.ts's headerViolation; close codes follow
-// `ws` (which the server used before): 1002 for a protocol violation, 1009 for a length over the limit, 1007 for invalid UTF-8 (checked by the caller).
+// The checks both ends share are protocol/ws-frame.ts's headerViolation; close codes follow `ws`
+// (which the server used before): 1002 for a protocol violation, 1009 for a length over the
+// limit, 1007 for invalid UTF-8 (checked by the caller).
 
 import { headerViolation } from '../../protocol/ws-frame.js';
 

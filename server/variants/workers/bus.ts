@@ -2,6 +2,7 @@
 // during one tick of the event loop goes out in one postMessage (not one per delivery).
 import type { MessagePort } from 'node:worker_threads';
 import type { StoredMessage } from '../../../protocol/frames.js';
+import { fnv1a } from './fnv1a.js';
 
 export type BusMessage =
   /** a say for a room this thread does not own, sent to the owner */
@@ -9,9 +10,9 @@ export type BusMessage =
   /** a message its owner numbered, for the members on the receiving thread */
   | { t: 'fanout'; room: string; seq: number; frame: string; thread: number; conn: string }
   /** a message its sender's thread numbered (SharedSeqs), for the members on the receiving thread;
-   * `store` goes to the room's owner, which stores the room's messages in seq order; `ack` asks
-   * the owner to ack the sender after the commit */
-  | { t: 'numbered'; room: string; seq: number; frame: string; store?: StoredMessage; ack?: boolean; thread: number; conn: string }
+   * `store`, sent to the room's owner only with a durable store: store it (the room's messages in
+   * seq order) and ack the sender after the commit */
+  | { t: 'numbered'; room: string; seq: number; frame: string; store?: StoredMessage; thread: number; conn: string }
   /** the owner committed a message a session on the receiving thread sent */
   | { t: 'ack'; conn: string; id: string | number; room: string; seq: number }
   | { t: 'nack'; conn: string; id: string | number; reason: string }
@@ -69,7 +70,5 @@ export class ThreadBus {
 
 /** The thread that numbers, stores and fans out a room: a stable hash of its name. */
 export function ownerOf(room: string, threads: number): number {
-  let h = 2166136261;
-  for (let i = 0; i < room.length; i++) h = Math.imul(h ^ room.charCodeAt(i), 16777619);
-  return (h >>> 0) % threads;
+  return (fnv1a(room) >>> 0) % threads;
 }

@@ -3,6 +3,7 @@
 // hash of the key, count). Two keys whose hashes collide share a count (unlikely over thousands of
 // slots); when the table is full, add() reports it and callers fall back to thread-local counts.
 import type { IpCounter } from '../../core/ip-counter.js';
+import { fnv1a } from './fnv1a.js';
 
 export class SharedCounts {
   readonly table: Int32Array;
@@ -41,8 +42,7 @@ export class SharedCounts {
 
   /** The slot holding key's hash (claiming a free one when asked); -1 when not found or full. */
   private slot(key: string, claim: boolean): number {
-    let h = 2166136261;
-    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 16777619);
+    const h = fnv1a(key);
     const mark = h | 1; // never 0, which marks a free slot
     for (let probe = 0; probe < this.slots; probe++) {
       const s = ((h >>> 0) + probe) % this.slots;

@@ -5,6 +5,8 @@
 // claimed once and never freed, as a room's seq is kept for the life of the data; when the table
 // is full, slot() says so and the room is numbered by its owner thread as before.
 
+import { fnv1a } from './fnv1a.js';
+
 const WORDS = 5; // state, hash1, hash2, next seq - 1 (the last taken), base (the seq it started from)
 const FREE = 0;
 const CLAIMING = 1;
@@ -26,13 +28,9 @@ export class SharedSeqs {
   /** The room's slot, claimed (starting at `initial()`) when no thread has claimed it yet; -1 when
    * the table is full. */
   slot(room: string, initial: () => number): number {
-    let h1 = 2166136261; // FNV-1a
-    let h2 = 5381; // djb2
-    for (let i = 0; i < room.length; i++) {
-      const c = room.charCodeAt(i);
-      h1 = Math.imul(h1 ^ c, 16777619);
-      h2 = (Math.imul(h2, 33) + c) | 0;
-    }
+    const h1 = fnv1a(room);
+    let h2 = 5381; // djb2: a second, independent 32 bits
+    for (let i = 0; i < room.length; i++) h2 = (Math.imul(h2, 33) + room.charCodeAt(i)) | 0;
     for (let probe = 0; probe < this.slots; probe++) {
       const s = (((h1 >>> 0) + probe) % this.slots) * WORDS;
       let state = Atomics.load(this.table, s);
