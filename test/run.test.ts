@@ -84,7 +84,7 @@ describe('chatbench run', () => {
     await cli('run', join(dir, 'churn.yaml'), '--out', join(dir, 'out'));
     const r = parseResult(JSON.parse(readFileSync(join(dir, 'out', 'result.json'), 'utf8')), 'result.json');
     expect(r.connections.target).toBe(200);
-    expect(r.connections.failed).toBe(0);
+    expect(r.connections.failed, `failed connections, errors: ${JSON.stringify(r.errors)}`).toBe(0);
     expect(r.connections.reconnects).toBeGreaterThan(20);
     expect(r.messages.delivered).toBeGreaterThan(0);
     expect(r.messages.delivered).toBe(r.messages.expected);
