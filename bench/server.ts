@@ -2,14 +2,18 @@
 // (raw sockets, one framed Buffer per message for every member: what Node itself needs), a plain
 // `ws` chat server, and every chatbench variant with and without persistence. Each server runs on
 // its own cores (taskset; the generator on the others) and is measured from /proc:
-//   fan-out (scenarios/gate-fanout.yaml): server CPU per 1k deliveries, its user/kernel split, and
-//     write(2)-like calls per delivery; then the same at 3× the send rate on the same process, so
+//   fan-out (scenarios/gate-fanout.yaml): a first, cold run on the fresh process (its CPU beyond
+//     the next run's is shown: start-up compilation and heap growth), then, warm, server CPU per 1k
+//     deliveries, its user/kernel split, and write(2)-like calls per delivery; then the same at 3×
+//     the send rate on the same process, so
 //     that the difference gives the marginal CPU of one delivery, without connects, auth, metrics
 //     scrapes and timers;
 //   idle (IDLE clients in rooms of 10 that only listen, held 20 s): RSS per connection, (median of
 //     the 5 highest RSS samples − RSS before the first connection) / connections held; heap per
 //     connection where the server reports it (/metrics).
-// Prints one Markdown table with ratios to the floor.
+// Prints one Markdown table with ratios to the floor. The floor runs before the first round and after
+// every round; a server's ratio is the median, over rounds, of its run against the floor runs on
+// either side (this machine drifts by 10–20 % within minutes: a sitting-wide median would not cancel it).
 // With --rate 0.001 the fan-out sends (almost) nothing: CPU ms / run is then what a run's connects,
 // auth, scrapes and timers cost each server, its fixed costs.
 //   node dist/bench/server.js [--idle 19000] [--rounds 3] [--rate R] [--only floor,coroutine,…] [--before OTHER_CHECKOUT]
@@ -84,6 +88,11 @@ async function fanOutRun(s: Started, scenario: Scenario) {
 async function fanOut(argv: string[], scenario: Scenario) {
   const s = await start(argv);
   try {
+    // a fresh process first compiles its hot paths and grows its heap: a cold run costs more than
+    // the same run later (≈ 300 ms of a ≈ 1.7 s run for a chatbench variant, ≈ 150 ms for the
+    // floor, measured). A server runs for hours, so the figures come from warm runs, and the cold
+    // run's extra is shown apart
+    const cold = await fanOutRun(s, scenario);
     const low = await fanOutRun(s, scenario);
     const high = await fanOutRun(s, { ...scenario, messageRate: scenario.messageRate * MARGINAL_RATE });
     const d = low.delivered;
@@ -91,7 +100,7 @@ async function fanOut(argv: string[], scenario: Scenario) {
     // too few deliveries to divide by (a --rate 0.001 run may still send one message): no figure
     const per = (x: number, n: number) => (n < MIN_DELIVERIES ? NaN : x / n);
     const marginalUs = per((high.userS + high.kernelS - cpu) * 1e6, high.delivered - d);
-    return { delivered: d, lost: low.lost + high.lost, cpuMsPerRun: cpu * 1000, cpuMsPer1k: per(cpu * 1e6, d), marginalUs, userShare: low.userS / cpu, writesPerDelivery: per(low.writes, d), saturated: low.saturated || high.saturated };
+    return { delivered: d, lost: cold.lost + low.lost + high.lost, coldExtraMs: (cold.userS + cold.kernelS - cpu) * 1000, cpuMsPerRun: cpu * 1000, cpuMsPer1k: per(cpu * 1e6, d), marginalUs, userShare: low.userS / cpu, writesPerDelivery: per(low.writes, d), saturated: cold.saturated || low.saturated || high.saturated };
   } finally {
     await stop(s);
   }
@@ -99,6 +108,8 @@ async function fanOut(argv: string[], scenario: Scenario) {
 
 const MARGINAL_RATE = 3;
 const MIN_DELIVERIES = 1000;
+
+const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
 
 /** A per-delivery figure, or — for a run without deliveries (--rate 0.001). */
 const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
@@ -129,25 +140,43 @@ async function idle(argv: string[], scenario: Scenario) {
 
 type FanOut = Awaited<ReturnType<typeof fanOut>>;
 
+const median = (xs: number[]) => {
+  if (xs.length === 0 || xs.some((x) => Number.isNaN(x))) return NaN; // a round without the figure: none
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
 /** Each figure's median over the rounds, and the spread of the whole-run CPU. */
 function medianRound(runs: FanOut[]): FanOut & { spread: [number, number] } {
-  const median = (pick: (r: FanOut) => number) => {
-    const xs = runs.map(pick).sort((a, b) => a - b);
-    if (xs.some((x) => Number.isNaN(x))) return NaN; // a round without the figure: none
-    return xs.length % 2 ? xs[(xs.length - 1) / 2]! : (xs[xs.length / 2 - 1]! + xs[xs.length / 2]!) / 2;
-  };
+  const m = (pick: (r: FanOut) => number) => median(runs.map(pick));
   const cpu = runs.map((r) => r.cpuMsPer1k);
   return {
-    delivered: median((r) => r.delivered),
+    delivered: m((r) => r.delivered),
     lost: runs.reduce((a, r) => a + r.lost, 0),
     saturated: runs.some((r) => r.saturated),
-    cpuMsPerRun: median((r) => r.cpuMsPerRun),
-    cpuMsPer1k: median((r) => r.cpuMsPer1k),
-    marginalUs: median((r) => r.marginalUs),
-    userShare: median((r) => r.userShare),
-    writesPerDelivery: median((r) => r.writesPerDelivery),
+    coldExtraMs: m((r) => r.coldExtraMs),
+    cpuMsPerRun: m((r) => r.cpuMsPerRun),
+    cpuMsPer1k: m((r) => r.cpuMsPer1k),
+    marginalUs: m((r) => r.marginalUs),
+    userShare: m((r) => r.userShare),
+    writesPerDelivery: m((r) => r.writesPerDelivery),
     spread: [Math.min(...cpu), Math.max(...cpu)],
   };
+}
+
+type Figure = 'cpuMsPerRun' | 'cpuMsPer1k' | 'marginalUs';
+interface Ratio {
+  median: number;
+  min: number;
+  max: number;
+}
+
+/** A server's figure against the floor's, round by round: each run divided by the mean of the two
+ * floor runs that bracket its round (the machine drifts by minutes, so the floor measured next to a
+ * run is a fairer yardstick than the floor's median over the whole sitting); the median of those. */
+function ratioToFloor(runs: FanOut[], floors: FanOut[], figure: Figure): Ratio {
+  const xs = runs.map((r, round) => r[figure] / ((floors[round]![figure] + floors[round + 1]![figure]) / 2));
+  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
 }
 
 async function main(): Promise<void> {
@@ -157,34 +186,52 @@ async function main(): Promise<void> {
   if (Number(values.idle) === 0) idleScenario.clients = 0;
   const rounds = Math.max(1, Number(values.rounds));
   // the fan-out in rounds, each server once per round (a fresh process each time): this machine's
-  // speed drifts by 10–20 % within minutes, and interleaving spreads the drift over every server
+  // speed drifts by 10–20 % within minutes, so the floor runs before the first round and after
+  // every round, and each round is measured against the floor runs on either side of it
+  const floorServer = SERVERS.find((s) => s.name === 'floor');
+  const others = SERVERS.filter((s) => s !== floorServer);
   const fanRuns = new Map<string, FanOut[]>(SERVERS.map((s) => [s.name, []]));
+  const measure = async (s: (typeof SERVERS)[number], label: string) => {
+    const f = await fanOut(s.argv, fan);
+    fanRuns.get(s.name)!.push(f);
+    console.error(`── ${label} ${s.name}: ${f.cpuMsPerRun.toFixed(0)} ms CPU (cold run ${signed(f.coldExtraMs)}), ${fixed(f.cpuMsPer1k, 2)} ms / 1k deliveries, marginal ${fixed(f.marginalUs, 2)} µs (${f.delivered} delivered, lost ${f.lost})`);
+  };
+  if (floorServer) await measure(floorServer, 'before round 1');
   for (let round = 1; round <= rounds; round++) {
     // each round starts one server later: no server always follows the same one (a SQLite run
     // leaves the kernel writing back its file while the next server is measured)
-    const order = SERVERS.map((_, i) => SERVERS[(i + round - 1) % SERVERS.length]!);
-    for (const s of order) {
-      const f = await fanOut(s.argv, fan);
-      fanRuns.get(s.name)!.push(f);
-      console.error(`── round ${round}/${rounds} ${s.name}: ${f.cpuMsPerRun.toFixed(0)} ms CPU, ${fixed(f.cpuMsPer1k, 2)} ms / 1k deliveries, marginal ${fixed(f.marginalUs, 2)} µs (${f.delivered} delivered, lost ${f.lost})`);
-    }
+    const order = others.map((_, i) => others[(i + round - 1) % others.length]!);
+    for (const s of order) await measure(s, `round ${round}/${rounds}`);
+    if (floorServer) await measure(floorServer, `after round ${round}`);
   }
-  const rows: { name: string; f: ReturnType<typeof medianRound>; i: Awaited<ReturnType<typeof idle>> }[] = [];
+  const floorRuns = fanRuns.get('floor') ?? [];
+  const rows: { name: string; f: ReturnType<typeof medianRound>; i: Awaited<ReturnType<typeof idle>>; x?: Record<Figure, Ratio> }[] = [];
   for (const s of SERVERS) {
     // --idle 0: the fan-out only
     const i = idleScenario.clients ? await idle(s.argv, idleScenario) : { held: 0, failed: 0, rssPerConn: NaN, heapPerConn: null };
     if (idleScenario.clients) console.error(`── ${s.name} idle: ${(i.rssPerConn / 1024).toFixed(2)} KiB RSS / connection (${i.held} held, ${i.failed} failed)`);
-    rows.push({ name: s.name, f: medianRound(fanRuns.get(s.name)!), i });
+    const runs = fanRuns.get(s.name)!;
+    const x = floorServer && s !== floorServer ? { cpuMsPerRun: ratioToFloor(runs, floorRuns, 'cpuMsPerRun'), cpuMsPer1k: ratioToFloor(runs, floorRuns, 'cpuMsPer1k'), marginalUs: ratioToFloor(runs, floorRuns, 'marginalUs') } : undefined;
+    rows.push({ name: s.name, f: medianRound(runs), i, ...(x ? { x } : {}) });
   }
   const floor = rows.find((r) => r.name === 'floor');
-  const ratio = (x: number, base: number | undefined) => (base && Number.isFinite(x) && Number.isFinite(base) ? `${(x / base).toFixed(2)}×` : '—');
-  console.log(`\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ${fan.messageRate} messages/s per sender), the median of ${rounds} interleaved round(s); idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`);
-  console.log(`| server | CPU ms / run | × floor | CPU ms / 1k deliveries | (min–max) | × floor | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  const times = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
+  const ratio = (x: number, base: number | undefined) => (base && Number.isFinite(x) && Number.isFinite(base) ? times(x / base) : '—');
+  const paired = (r: (typeof rows)[number], figure: Figure, spread = false) => {
+    if (r === floor) return Number.isFinite(r.f[figure]) ? '1.00×' : '—';
+    const x = r.x?.[figure];
+    if (!x) return '—';
+    return spread && Number.isFinite(x.median) ? `${times(x.median)} (${x.min.toFixed(2)}–${x.max.toFixed(2)})` : times(x.median);
+  };
+  console.log(
+    `\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ${fan.messageRate} messages/s per sender), the median of ${rounds} round(s), each server once a round, the floor before the first and after every round; × floor: each run against the mean of the floor runs around its round, the median (min–max) of those; idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`,
+  );
+  console.log(`| server | cold run: extra CPU ms | CPU ms / run | × floor | CPU ms / 1k deliveries | (min–max) | × floor (min–max) | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const warn = r.f.lost || r.f.saturated || r.i.failed ? ' ⚠' : '';
     console.log(
-      `| ${r.name}${warn} | ${r.f.cpuMsPerRun.toFixed(0)} | ${ratio(r.f.cpuMsPerRun, floor?.f.cpuMsPerRun)} | ${fixed(r.f.cpuMsPer1k, 2)} | ${fixed(r.f.spread[0], 1)}–${fixed(r.f.spread[1], 1)} | ${ratio(r.f.cpuMsPer1k, floor?.f.cpuMsPer1k)} | ${fixed(r.f.marginalUs, 2)} | ${ratio(r.f.marginalUs, floor?.f.marginalUs)} | ${(r.f.userShare * 100).toFixed(0)}% | ${fixed(r.f.writesPerDelivery, 2)} | ${fixed(r.i.rssPerConn / 1024, 2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
+      `| ${r.name}${warn} | ${signed(r.f.coldExtraMs)} | ${r.f.cpuMsPerRun.toFixed(0)} | ${paired(r, 'cpuMsPerRun')} | ${fixed(r.f.cpuMsPer1k, 2)} | ${fixed(r.f.spread[0], 1)}–${fixed(r.f.spread[1], 1)} | ${paired(r, 'cpuMsPer1k', true)} | ${fixed(r.f.marginalUs, 2)} | ${paired(r, 'marginalUs')} | ${(r.f.userShare * 100).toFixed(0)}% | ${fixed(r.f.writesPerDelivery, 2)} | ${fixed(r.i.rssPerConn / 1024, 2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
     );
   }
   if (rows.some((r) => r.f.lost || r.f.saturated || r.i.failed)) console.log('\n⚠: messages lost, connections failed or the generator saturated in that row: its figures are suspect');
