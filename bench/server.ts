@@ -16,7 +16,7 @@
 // either side (this machine drifts by 10–20 % within minutes: a sitting-wide median would not cancel it).
 // With --rate 0.001 the fan-out sends (almost) nothing: CPU ms / run is then what a run's connects,
 // auth, scrapes and timers cost each server, its fixed costs.
-//   node dist/bench/server.js [--idle 19000] [--rounds 3] [--rate R] [--only floor,coroutine,…] [--before OTHER_CHECKOUT]
+//   node dist/bench/server.js [--idle 19000] [--rounds 3] [--rate R] [--only floor,coroutine,…] [--no-sqlite] [--before OTHER_CHECKOUT]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +31,7 @@ import { runScenario } from '../loadgen/coordinator/run.js';
 import { loadScenario } from '../loadgen/scenario/parse.js';
 import type { Scenario } from '../loadgen/scenario/schema.js';
 
-const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' }, before: { type: 'string' }, rounds: { type: 'string', default: '3' }, rate: { type: 'string' } } });
+const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' }, before: { type: 'string' }, rounds: { type: 'string', default: '3' }, rate: { type: 'string' }, 'no-sqlite': { type: 'boolean', default: false } } });
 const db = mkdtempSync(join(tmpdir(), 'chatbench-bench-server-'));
 const serve = (variant: string, persist: 'none' | 'sqlite', entry = dist('bin/chatbench.js')) => [entry, 'serve', '--variant', variant, '--port', '0', '--persist', persist, '--db', join(db, `${variant}.db`), '--log-level', 'warn'];
 const SERVERS: { name: string; argv: string[] }[] = [
@@ -39,7 +39,7 @@ const SERVERS: { name: string; argv: string[] }[] = [
   { name: 'plain ws', argv: [dist('bench/servers/plain-ws.js')] },
   ...VARIANTS.flatMap((v) => [
     { name: `${v}, no persistence`, argv: serve(v, 'none') },
-    { name: `${v}, SQLite`, argv: serve(v, 'sqlite') },
+    ...(values['no-sqlite'] ? [] : [{ name: `${v}, SQLite`, argv: serve(v, 'sqlite') }]),
     // --before DIR: the same variant from another built checkout (e.g. the commit before a change)
     ...(values.before ? [{ name: `${v}, no persistence, before`, argv: serve(v, 'none', join(values.before, 'dist', 'bin', 'chatbench.js')) }] : []),
   ]),
