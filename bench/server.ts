@@ -5,9 +5,8 @@
 //   fan-out (scenarios/gate-fanout.yaml): a first, cold run on the fresh process (its CPU beyond
 //     the next run's is shown: start-up compilation and heap growth), then, warm, server CPU per 1k
 //     deliveries, its user/kernel split, and write(2)-like calls per delivery; then the same at 3×
-//     the send rate on the same process, so
-//     that the difference gives the marginal CPU of one delivery, without connects, auth, metrics
-//     scrapes and timers;
+//     the send rate on the same process, so that the difference gives the marginal CPU of one
+//     delivery, without connects, auth, metrics scrapes and timers;
 //   idle (IDLE clients in rooms of 10 that only listen, held 20 s): RSS per connection, (median of
 //     the 5 highest RSS samples − RSS before the first connection) / connections held; heap per
 //     connection where the server reports it (/metrics).
@@ -23,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { median } from '../lib/median.js';
 import { dist } from '../lib/paths.js';
 import { VARIANTS } from '../lib/variants.js';
 import { planPinning, pin } from '../loadgen/coordinator/pinning.js';
@@ -140,15 +140,12 @@ async function idle(argv: string[], scenario: Scenario) {
 
 type FanOut = Awaited<ReturnType<typeof fanOut>>;
 
-const median = (xs: number[]) => {
-  if (xs.length === 0 || xs.some((x) => Number.isNaN(x))) return NaN; // a round without the figure: none
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+/** The median, or NaN when a round lacks the figure (none then, rather than one of the others). */
+const medianOf = (xs: number[]) => (xs.length === 0 || xs.some((x) => Number.isNaN(x)) ? NaN : median(xs));
 
 /** Each figure's median over the rounds, and the spread of the whole-run CPU. */
 function medianRound(runs: FanOut[]): FanOut & { spread: [number, number] } {
-  const m = (pick: (r: FanOut) => number) => median(runs.map(pick));
+  const m = (pick: (r: FanOut) => number) => medianOf(runs.map(pick));
   const cpu = runs.map((r) => r.cpuMsPer1k);
   return {
     delivered: m((r) => r.delivered),
@@ -176,7 +173,7 @@ interface Ratio {
  * run is a fairer yardstick than the floor's median over the whole sitting); the median of those. */
 function ratioToFloor(runs: FanOut[], floors: FanOut[], figure: Figure): Ratio {
   const xs = runs.map((r, round) => r[figure] / ((floors[round]![figure] + floors[round + 1]![figure]) / 2));
-  return { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) };
+  return { median: medianOf(xs), min: Math.min(...xs), max: Math.max(...xs) };
 }
 
 async function main(): Promise<void> {

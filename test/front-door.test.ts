@@ -73,7 +73,6 @@ function exchange(port: number, pieces: string[], until?: (text: string) => bool
   });
 }
 
-
 describe('front door', () => {
   it('reads an upgrade head in pieces, joins repeated headers, and hands over the bytes behind it', async () => {
     const { port, upgrades } = await start();
