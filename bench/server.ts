@@ -7,15 +7,17 @@
 //     deliveries, its user/kernel split, and write(2)-like calls per delivery; then the same at 3×
 //     the send rate on the same process, so that the difference gives the marginal CPU of one
 //     delivery, without connects, auth, metrics scrapes and timers;
-//   idle (IDLE clients in rooms of 10 that only listen, held 20 s): RSS per connection, (median of
-//     the 5 highest RSS samples − RSS before the first connection) / connections held; heap per
-//     connection where the server reports it (/metrics).
-// Prints one Markdown table with ratios to the floor. The floor runs before the first round and after
-// every round; a server's ratio is the median, over rounds, of its run against the floor runs on
-// either side (this machine drifts by 10–20 % within minutes: a sitting-wide median would not cancel it).
+//   idle (IDLE clients in rooms of 10 that only listen, held 20 s, a fresh process): RSS per
+//     connection, (median of the 5 highest RSS samples − RSS before the first connection) /
+//     connections held; heap per connection where the server reports it (/metrics).
+// Prints one Markdown table with ratios to the floor. Both loads run in rounds (--rounds for the
+// fan-out, --idle-rounds for idle), each server once a round; the floor runs before the first round
+// and after every round, and a server's ratio is the median, over rounds, of its run against the
+// floor runs on either side (this machine drifts by 10–20 % within minutes, and one idle run's RSS
+// by as much: a sitting-wide median would not cancel it).
 // With --rate 0.001 the fan-out sends (almost) nothing: CPU ms / run is then what a run's connects,
 // auth, scrapes and timers cost each server, its fixed costs.
-//   node dist/bench/server.js [--idle 19000] [--rounds 3] [--rate R] [--only floor,coroutine,…] [--no-sqlite] [--before OTHER_CHECKOUT]
+//   node dist/bench/server.js [--idle 19000] [--rounds 3] [--idle-rounds 1] [--rate R] [--only floor,coroutine,…] [--no-sqlite] [--before OTHER_CHECKOUT]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +33,7 @@ import { runScenario } from '../loadgen/coordinator/run.js';
 import { loadScenario } from '../loadgen/scenario/parse.js';
 import type { Scenario } from '../loadgen/scenario/schema.js';
 
-const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' }, before: { type: 'string' }, rounds: { type: 'string', default: '3' }, rate: { type: 'string' }, 'no-sqlite': { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { idle: { type: 'string', default: '19000' }, only: { type: 'string' }, before: { type: 'string' }, rounds: { type: 'string', default: '3' }, 'idle-rounds': { type: 'string', default: '1' }, rate: { type: 'string' }, 'no-sqlite': { type: 'boolean', default: false } } });
 const db = mkdtempSync(join(tmpdir(), 'chatbench-bench-server-'));
 const serve = (variant: string, persist: 'none' | 'sqlite', entry = dist('bin/chatbench.js')) => [entry, 'serve', '--variant', variant, '--port', '0', '--persist', persist, '--db', join(db, `${variant}.db`), '--log-level', 'warn'];
 const SERVERS: { name: string; argv: string[] }[] = [
@@ -171,64 +173,82 @@ interface Ratio {
 /** A server's figure against the floor's, round by round: each run divided by the mean of the two
  * floor runs that bracket its round (the machine drifts by minutes, so the floor measured next to a
  * run is a fairer yardstick than the floor's median over the whole sitting); the median of those. */
-function ratioToFloor(runs: FanOut[], floors: FanOut[], figure: Figure): Ratio {
-  const xs = runs.map((r, round) => r[figure] / ((floors[round]![figure] + floors[round + 1]![figure]) / 2));
+function ratioToFloor(runs: number[], floors: number[]): Ratio {
+  const xs = runs.map((r, round) => r / ((floors[round]! + floors[round + 1]!) / 2));
   return { median: medianOf(xs), min: Math.min(...xs), max: Math.max(...xs) };
 }
+
+type Server = (typeof SERVERS)[number];
+
+/** One load in rounds, each server once a round (a fresh process each time), the floor before the
+ * first round and after every one: runs by server name, floor included (rounds + 1 of them). */
+async function inRounds<T>(rounds: number, load: string, measure: (s: Server) => Promise<T>, describe: (r: T) => string): Promise<Map<string, T[]>> {
+  const floorServer = SERVERS.find((s) => s.name === 'floor');
+  const others = SERVERS.filter((s) => s !== floorServer);
+  const runs = new Map<string, T[]>(SERVERS.map((s) => [s.name, []]));
+  const one = async (s: Server, label: string) => {
+    const r = await measure(s);
+    runs.get(s.name)!.push(r);
+    console.error(`── ${load}, ${label}, ${s.name}: ${describe(r)}`);
+  };
+  if (floorServer) await one(floorServer, 'before round 1');
+  for (let round = 1; round <= rounds; round++) {
+    // each round starts one server later: no server always follows the same one (a SQLite run
+    // leaves the kernel writing back its file while the next server is measured)
+    const order = others.map((_, i) => others[(i + round - 1) % others.length]!);
+    for (const s of order) await one(s, `round ${round}/${rounds}`);
+    if (floorServer) await one(floorServer, `after round ${round}`);
+  }
+  return runs;
+}
+
+type Idle = Awaited<ReturnType<typeof idle>>;
 
 async function main(): Promise<void> {
   const fan = loadScenario('scenarios/gate-fanout.yaml');
   if (values.rate !== undefined) fan.messageRate = Number(values.rate);
   const idleScenario = loadScenario('scenarios/idle-19k.yaml', { clients: Math.max(1, Number(values.idle)), rampUp: '20s', duration: '20s' });
-  if (Number(values.idle) === 0) idleScenario.clients = 0;
+  const idleClients = Number(values.idle) === 0 ? 0 : idleScenario.clients; // --idle 0: the fan-out only
   const rounds = Math.max(1, Number(values.rounds));
-  // the fan-out in rounds, each server once per round (a fresh process each time): this machine's
-  // speed drifts by 10–20 % within minutes, so the floor runs before the first round and after
-  // every round, and each round is measured against the floor runs on either side of it
-  const floorServer = SERVERS.find((s) => s.name === 'floor');
-  const others = SERVERS.filter((s) => s !== floorServer);
-  const fanRuns = new Map<string, FanOut[]>(SERVERS.map((s) => [s.name, []]));
-  const measure = async (s: (typeof SERVERS)[number], label: string) => {
-    const f = await fanOut(s.argv, fan);
-    fanRuns.get(s.name)!.push(f);
-    console.error(`── ${label} ${s.name}: ${f.cpuMsPerRun.toFixed(0)} ms CPU (cold run ${signed(f.coldExtraMs)}), ${fixed(f.cpuMsPer1k, 2)} ms / 1k deliveries, marginal ${fixed(f.marginalUs, 2)} µs (${f.delivered} delivered, lost ${f.lost})`);
-  };
-  if (floorServer) await measure(floorServer, 'before round 1');
-  for (let round = 1; round <= rounds; round++) {
-    // each round starts one server later: no server always follows the same one (a SQLite run
-    // leaves the kernel writing back its file while the next server is measured)
-    const order = others.map((_, i) => others[(i + round - 1) % others.length]!);
-    for (const s of order) await measure(s, `round ${round}/${rounds}`);
-    if (floorServer) await measure(floorServer, `after round ${round}`);
-  }
-  const floorRuns = fanRuns.get('floor') ?? [];
-  const rows: { name: string; f: ReturnType<typeof medianRound>; i: Awaited<ReturnType<typeof idle>>; x?: Record<Figure, Ratio> }[] = [];
+  const idleRounds = idleClients ? Math.max(1, Number(values['idle-rounds'])) : 0;
+  const fanRuns = await inRounds(rounds, 'fan-out', (s) => fanOut(s.argv, fan), (f) => `${f.cpuMsPerRun.toFixed(0)} ms CPU (cold run ${signed(f.coldExtraMs)}), ${fixed(f.cpuMsPer1k, 2)} ms / 1k deliveries, marginal ${fixed(f.marginalUs, 2)} µs (${f.delivered} delivered, lost ${f.lost})`);
+  const idleRuns = idleRounds ? await inRounds(idleRounds, 'idle', (s) => idle(s.argv, idleScenario), (i) => `${(i.rssPerConn / 1024).toFixed(2)} KiB RSS / connection (${i.held} held, ${i.failed} failed)`) : undefined;
+  const floorFan = fanRuns.get('floor');
+  const floorIdle = idleRuns?.get('floor');
+  const rows: { name: string; f: ReturnType<typeof medianRound>; i: Idle & { spread: [number, number] }; x?: Record<Figure, Ratio>; xIdle?: Ratio }[] = [];
   for (const s of SERVERS) {
-    // --idle 0: the fan-out only
-    const i = idleScenario.clients ? await idle(s.argv, idleScenario) : { held: 0, failed: 0, rssPerConn: NaN, heapPerConn: null };
-    if (idleScenario.clients) console.error(`── ${s.name} idle: ${(i.rssPerConn / 1024).toFixed(2)} KiB RSS / connection (${i.held} held, ${i.failed} failed)`);
     const runs = fanRuns.get(s.name)!;
-    const x = floorServer && s !== floorServer ? { cpuMsPerRun: ratioToFloor(runs, floorRuns, 'cpuMsPerRun'), cpuMsPer1k: ratioToFloor(runs, floorRuns, 'cpuMsPer1k'), marginalUs: ratioToFloor(runs, floorRuns, 'marginalUs') } : undefined;
-    rows.push({ name: s.name, f: medianRound(runs), i, ...(x ? { x } : {}) });
+    const isFloor = s.name === 'floor';
+    const pair = (floors: FanOut[], figure: Figure) => ratioToFloor(runs.map((r) => r[figure]), floors.map((r) => r[figure]));
+    const x = floorFan && !isFloor ? { cpuMsPerRun: pair(floorFan, 'cpuMsPerRun'), cpuMsPer1k: pair(floorFan, 'cpuMsPer1k'), marginalUs: pair(floorFan, 'marginalUs') } : undefined;
+    const idles = idleRuns?.get(s.name) ?? [];
+    const rss = idles.map((r) => r.rssPerConn);
+    const heaps = idles.map((r) => r.heapPerConn);
+    const i = { held: medianOf(idles.map((r) => r.held)), failed: idles.reduce((a, r) => a + r.failed, 0), rssPerConn: medianOf(rss), heapPerConn: heaps.length && heaps.every((h) => h !== null) ? medianOf(heaps as number[]) : null, spread: [Math.min(...rss), Math.max(...rss)] as [number, number] };
+    const xIdle = floorIdle && !isFloor && idles.length ? ratioToFloor(rss, floorIdle.map((r) => r.rssPerConn)) : undefined;
+    rows.push({ name: s.name, f: medianRound(runs), i, ...(x ? { x } : {}), ...(xIdle ? { xIdle } : {}) });
   }
   const floor = rows.find((r) => r.name === 'floor');
   const times = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '—');
-  const ratio = (x: number, base: number | undefined) => (base && Number.isFinite(x) && Number.isFinite(base) ? times(x / base) : '—');
   const paired = (r: (typeof rows)[number], figure: Figure, spread = false) => {
     if (r === floor) return Number.isFinite(r.f[figure]) ? '1.00×' : '—';
-    const x = r.x?.[figure];
-    if (!x) return '—';
-    return spread && Number.isFinite(x.median) ? `${times(x.median)} (${x.min.toFixed(2)}–${x.max.toFixed(2)})` : times(x.median);
+    return shown(r.x?.[figure], spread);
   };
+  const shown = (x: Ratio | undefined, spread: boolean) => {
+    if (!x) return '—';
+    return spread && Number.isFinite(x.median) && x.min !== x.max ? `${times(x.median)} (${x.min.toFixed(2)}–${x.max.toFixed(2)})` : times(x.median);
+  };
+  const idleRatio = (r: (typeof rows)[number]) => (r === floor ? (Number.isFinite(r.i.rssPerConn) ? '1.00×' : '—') : shown(r.xIdle, true));
+  const kib = (x: number) => fixed(x / 1024, 2);
   console.log(
-    `\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ${fan.messageRate} messages/s per sender), the median of ${rounds} round(s), each server once a round, the floor before the first and after every round; × floor: each run against the mean of the floor runs around its round, the median (min–max) of those; idle: ${idleScenario.clients} listening clients${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`,
+    `\nbench:server — fan-out: ${fan.name} (${fan.clients} clients, rooms of 50, ${fan.messageRate} messages/s per sender), the median of ${rounds} round(s), each server once a round, the floor before the first and after every round; × floor: each run against the mean of the floor runs around its round, the median (min–max) of those; idle: ${idleClients} listening clients in ${idleRounds} round(s), the same pairing${pinning ? `; servers pinned to CPU ${pinning.server}, generator to CPU ${pinning.generator}` : ''}\n`,
   );
-  console.log(`| server | cold run: extra CPU ms | CPU ms / run | × floor | CPU ms / 1k deliveries | (min–max) | × floor (min–max) | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn | × floor | heap KiB / idle conn |`);
+  console.log(`| server | cold run: extra CPU ms | CPU ms / run | × floor | CPU ms / 1k deliveries | (min–max) | × floor (min–max) | marginal µs / delivery (${MARGINAL_RATE}× rate − 1×) | × floor | user share | writes / delivery | RSS KiB / idle conn (min–max) | × floor (min–max) | heap KiB / idle conn |`);
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     const warn = r.f.lost || r.f.saturated || r.i.failed ? ' ⚠' : '';
     console.log(
-      `| ${r.name}${warn} | ${signed(r.f.coldExtraMs)} | ${r.f.cpuMsPerRun.toFixed(0)} | ${paired(r, 'cpuMsPerRun')} | ${fixed(r.f.cpuMsPer1k, 2)} | ${fixed(r.f.spread[0], 1)}–${fixed(r.f.spread[1], 1)} | ${paired(r, 'cpuMsPer1k', true)} | ${fixed(r.f.marginalUs, 2)} | ${paired(r, 'marginalUs')} | ${(r.f.userShare * 100).toFixed(0)}% | ${fixed(r.f.writesPerDelivery, 2)} | ${fixed(r.i.rssPerConn / 1024, 2)} | ${ratio(r.i.rssPerConn, floor?.i.rssPerConn)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
+      `| ${r.name}${warn} | ${signed(r.f.coldExtraMs)} | ${r.f.cpuMsPerRun.toFixed(0)} | ${paired(r, 'cpuMsPerRun')} | ${fixed(r.f.cpuMsPer1k, 2)} | ${fixed(r.f.spread[0], 1)}–${fixed(r.f.spread[1], 1)} | ${paired(r, 'cpuMsPer1k', true)} | ${fixed(r.f.marginalUs, 2)} | ${paired(r, 'marginalUs')} | ${(r.f.userShare * 100).toFixed(0)}% | ${fixed(r.f.writesPerDelivery, 2)} | ${kib(r.i.rssPerConn)}${idleRounds > 1 ? ` (${kib(r.i.spread[0])}–${kib(r.i.spread[1])})` : ''} | ${idleRatio(r)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
     );
   }
   if (rows.some((r) => r.f.lost || r.f.saturated || r.i.failed)) console.log('\n⚠: messages lost, connections failed or the generator saturated in that row: its figures are suspect');
