@@ -204,6 +204,19 @@ async function inRounds<T>(rounds: number, load: string, measure: (s: Server) =>
 
 type Idle = Awaited<ReturnType<typeof idle>>;
 
+/** A server's idle runs as one row: medians over rounds, the RSS spread, failures summed. */
+function idleSummary(idles: Idle[]) {
+  const rss = idles.map((r) => r.rssPerConn);
+  const heaps = idles.map((r) => r.heapPerConn);
+  return {
+    held: medianOf(idles.map((r) => r.held)),
+    failed: idles.reduce((a, r) => a + r.failed, 0),
+    rssPerConn: medianOf(rss),
+    heapPerConn: heaps.length && heaps.every((h) => h !== null) ? medianOf(heaps as number[]) : null,
+    spread: [Math.min(...rss), Math.max(...rss)] as [number, number],
+  };
+}
+
 async function main(): Promise<void> {
   const fan = loadScenario('scenarios/gate-fanout.yaml');
   if (values.rate !== undefined) fan.messageRate = Number(values.rate);
@@ -215,17 +228,15 @@ async function main(): Promise<void> {
   const idleRuns = idleRounds ? await inRounds(idleRounds, 'idle', (s) => idle(s.argv, idleScenario), (i) => `${(i.rssPerConn / 1024).toFixed(2)} KiB RSS / connection (${i.held} held, ${i.failed} failed)`) : undefined;
   const floorFan = fanRuns.get('floor');
   const floorIdle = idleRuns?.get('floor');
-  const rows: { name: string; f: ReturnType<typeof medianRound>; i: Idle & { spread: [number, number] }; x?: Record<Figure, Ratio>; xIdle?: Ratio }[] = [];
+  const rows: { name: string; f: ReturnType<typeof medianRound>; i: ReturnType<typeof idleSummary>; x?: Record<Figure, Ratio>; xIdle?: Ratio }[] = [];
   for (const s of SERVERS) {
     const runs = fanRuns.get(s.name)!;
     const isFloor = s.name === 'floor';
     const pair = (floors: FanOut[], figure: Figure) => ratioToFloor(runs.map((r) => r[figure]), floors.map((r) => r[figure]));
     const x = floorFan && !isFloor ? { cpuMsPerRun: pair(floorFan, 'cpuMsPerRun'), cpuMsPer1k: pair(floorFan, 'cpuMsPer1k'), marginalUs: pair(floorFan, 'marginalUs') } : undefined;
     const idles = idleRuns?.get(s.name) ?? [];
-    const rss = idles.map((r) => r.rssPerConn);
-    const heaps = idles.map((r) => r.heapPerConn);
-    const i = { held: medianOf(idles.map((r) => r.held)), failed: idles.reduce((a, r) => a + r.failed, 0), rssPerConn: medianOf(rss), heapPerConn: heaps.length && heaps.every((h) => h !== null) ? medianOf(heaps as number[]) : null, spread: [Math.min(...rss), Math.max(...rss)] as [number, number] };
-    const xIdle = floorIdle && !isFloor && idles.length ? ratioToFloor(rss, floorIdle.map((r) => r.rssPerConn)) : undefined;
+    const i = idleSummary(idles);
+    const xIdle = floorIdle && !isFloor && idles.length ? ratioToFloor(idles.map((r) => r.rssPerConn), floorIdle.map((r) => r.rssPerConn)) : undefined;
     rows.push({ name: s.name, f: medianRound(runs), i, ...(x ? { x } : {}), ...(xIdle ? { xIdle } : {}) });
   }
   const floor = rows.find((r) => r.name === 'floor');
