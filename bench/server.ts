@@ -163,7 +163,8 @@ function medianRound(runs: FanOut[]): FanOut & { spread: [number, number] } {
   };
 }
 
-type Figure = 'cpuMsPerRun' | 'cpuMsPer1k' | 'marginalUs';
+const FIGURES = ['cpuMsPerRun', 'cpuMsPer1k', 'marginalUs'] as const;
+type Figure = (typeof FIGURES)[number];
 interface Ratio {
   median: number;
   min: number;
@@ -233,7 +234,7 @@ async function main(): Promise<void> {
     const runs = fanRuns.get(s.name)!;
     const isFloor = s.name === 'floor';
     const pair = (floors: FanOut[], figure: Figure) => ratioToFloor(runs.map((r) => r[figure]), floors.map((r) => r[figure]));
-    const x = floorFan && !isFloor ? { cpuMsPerRun: pair(floorFan, 'cpuMsPerRun'), cpuMsPer1k: pair(floorFan, 'cpuMsPer1k'), marginalUs: pair(floorFan, 'marginalUs') } : undefined;
+    const x = floorFan && !isFloor ? (Object.fromEntries(FIGURES.map((f) => [f, pair(floorFan, f)])) as Record<Figure, Ratio>) : undefined;
     const idles = idleRuns?.get(s.name) ?? [];
     const i = idleSummary(idles);
     const xIdle = floorIdle && !isFloor && idles.length ? ratioToFloor(idles.map((r) => r.rssPerConn), floorIdle.map((r) => r.rssPerConn)) : undefined;
@@ -259,7 +260,7 @@ async function main(): Promise<void> {
   for (const r of rows) {
     const warn = r.f.lost || r.f.saturated || r.i.failed ? ' ⚠' : '';
     console.log(
-      `| ${r.name}${warn} | ${signed(r.f.coldExtraMs)} | ${r.f.cpuMsPerRun.toFixed(0)} | ${paired(r, 'cpuMsPerRun')} | ${fixed(r.f.cpuMsPer1k, 2)} | ${fixed(r.f.spread[0], 1)}–${fixed(r.f.spread[1], 1)} | ${paired(r, 'cpuMsPer1k', true)} | ${fixed(r.f.marginalUs, 2)} | ${paired(r, 'marginalUs')} | ${(r.f.userShare * 100).toFixed(0)}% | ${fixed(r.f.writesPerDelivery, 2)} | ${kib(r.i.rssPerConn)}${idleRounds > 1 ? ` (${kib(r.i.spread[0])}–${kib(r.i.spread[1])})` : ''} | ${idleRatio(r)} | ${r.i.heapPerConn === null ? '—' : (r.i.heapPerConn / 1024).toFixed(2)} |`,
+      `| ${r.name}${warn} | ${signed(r.f.coldExtraMs)} | ${r.f.cpuMsPerRun.toFixed(0)} | ${paired(r, 'cpuMsPerRun')} | ${fixed(r.f.cpuMsPer1k, 2)} | ${fixed(r.f.spread[0], 1)}–${fixed(r.f.spread[1], 1)} | ${paired(r, 'cpuMsPer1k', true)} | ${fixed(r.f.marginalUs, 2)} | ${paired(r, 'marginalUs')} | ${(r.f.userShare * 100).toFixed(0)}% | ${fixed(r.f.writesPerDelivery, 2)} | ${kib(r.i.rssPerConn)}${idleRounds > 1 ? ` (${kib(r.i.spread[0])}–${kib(r.i.spread[1])})` : ''} | ${idleRatio(r)} | ${r.i.heapPerConn === null ? '—' : kib(r.i.heapPerConn)} |`,
     );
   }
   if (rows.some((r) => r.f.lost || r.f.saturated || r.i.failed)) console.log('\n⚠: messages lost, connections failed or the generator saturated in that row: its figures are suspect');
