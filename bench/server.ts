@@ -18,14 +18,13 @@
 // With --rate 0.001 the fan-out sends (almost) nothing: CPU ms / run is then what a run's connects,
 // auth, scrapes and timers cost each server, its fixed costs.
 //   node dist/bench/server.js [--idle 19000] [--rounds 3] [--idle-rounds 1] [--rate R] [--only floor,coroutine,…] [--no-sqlite] [--before OTHER_CHECKOUT]
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { median } from '../lib/median.js';
 import { dist } from '../lib/paths.js';
+import { startBenchServer, stopBenchServer, type BenchServer as Started } from './servers/bench-process.js';
 import { VARIANTS } from '../lib/variants.js';
 import { planPinning, pin } from '../loadgen/coordinator/pinning.js';
 import { procSample, procStat } from '../loadgen/coordinator/probe/proc-sampler.js';
@@ -50,29 +49,6 @@ const SERVERS: { name: string; argv: string[] }[] = [
 const pinning = planPinning('auto');
 if (pinning) pin(process.pid, pinning.generator); // the generator processes inherit it
 
-interface Started {
-  child: ChildProcess;
-  pid: number;
-  port: number;
-}
-
-async function start(argv: string[]): Promise<Started> {
-  const cmd = pinning ? ['taskset', '-c', pinning.server, process.execPath, ...argv] : [process.execPath, ...argv];
-  const child = spawn(cmd[0]!, cmd.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /listening on http:\/\/[^:/]+:(\d+).*pid (\d+)/.exec(line);
-      if (m) resolve({ child, port: Number(m[1]), pid: Number(m[2]) });
-    });
-    child.once('exit', (code) => reject(new Error(`${argv.join(' ')} exited ${code}`)));
-  });
-}
-
-async function stop(s: Started): Promise<void> {
-  s.child.kill('SIGTERM');
-  await new Promise((r) => (s.child.exitCode !== null ? r(null) : s.child.once('exit', r)));
-}
-
 const writes = (pid: number) => Number(/^syscw:\s*(\d+)/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))?.[1] ?? NaN);
 const quiet = { log: () => {} };
 
@@ -88,7 +64,7 @@ async function fanOutRun(s: Started, scenario: Scenario) {
  * first gives CPU per 1k deliveries with everything a run costs (connects, auth, metrics scrapes,
  * timers); the difference between the two is the marginal CPU of a delivery, fixed costs apart. */
 async function fanOut(argv: string[], scenario: Scenario) {
-  const s = await start(argv);
+  const s = await startBenchServer(argv, pinning?.server);
   try {
     // a fresh process first compiles its hot paths and grows its heap: a cold run costs more than
     // the same run later (≈ 300 ms of a ≈ 1.7 s run for a chatbench variant, ≈ 150 ms for the
@@ -104,7 +80,7 @@ async function fanOut(argv: string[], scenario: Scenario) {
     const marginalUs = per((high.userS + high.kernelS - cpu) * 1e6, high.delivered - d);
     return { delivered: d, lost: cold.lost + low.lost + high.lost, coldExtraMs: (cold.userS + cold.kernelS - cpu) * 1000, cpuMsPerRun: cpu * 1000, cpuMsPer1k: per(cpu * 1e6, d), marginalUs, userShare: low.userS / cpu, writesPerDelivery: per(low.writes, d), saturated: cold.saturated || low.saturated || high.saturated };
   } finally {
-    await stop(s);
+    await stopBenchServer(s);
   }
 }
 
@@ -117,7 +93,7 @@ const signed = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(0)}`;
 const fixed = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
 
 async function idle(argv: string[], scenario: Scenario) {
-  const s = await start(argv);
+  const s = await startBenchServer(argv, pinning?.server);
   try {
     await new Promise((r) => setTimeout(r, 1000));
     const base = procSample(s.pid)!.rssBytes;
@@ -136,7 +112,7 @@ async function idle(argv: string[], scenario: Scenario) {
     const held = r.connections.peak - r.connections.failed;
     return { held, failed: r.connections.failed, rssPerConn: (top[Math.floor(top.length / 2)]! - base) / r.connections.peak, heapPerConn: r.server.idleHold?.heapBytesPerConnection ?? null };
   } finally {
-    await stop(s);
+    await stopBenchServer(s);
   }
 }
 

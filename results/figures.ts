@@ -63,6 +63,10 @@ const TABLE: Figure[] = [
   same('server.cpuMsPer1kDeliveries', 'Server CPU / 1k deliveries', { unit: 'ms', better: 'lower' }),
   same('generator.cpuSeconds', 'Generator CPU', { unit: 's' }),
   same('generator.loopDelayP99Ms', 'Generator loop delay p99', { unit: 'ms' }),
+  same('generator.instrumentDelayMs.p50', "Instrument's own delay p50 (in-turn wait)", { unit: 'ms' }),
+  same('generator.instrumentDelayMs.p99', "Instrument's own delay p99 (in-turn wait)", { unit: 'ms' }),
+  same('host.maxStealPct', 'Host CPU steal, worst second', { unit: '%' }),
+  same('host.maxIoFullPct', 'Host IO full pressure, worst second', { unit: '%' }),
 ];
 
 /** Figures thresholds and the gate may name, beyond the tables. */

@@ -18,6 +18,11 @@ function addCounts(all: Record<string, number>[]): Record<string, number> {
 }
 
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const maxKnown = (xs: (number | null | undefined)[]) => {
+  const known = xs.filter((x): x is number => typeof x === 'number');
+  return known.length ? Math.max(...known) : null;
+};
+type Cause = Result['generator']['saturationCause'];
 const maxOrNull = (xs: (number | null)[]) => (xs.some((x) => x === null) ? null : Math.max(...(xs as number[])));
 
 /** Per-second rows of the parts added by second: counts summed, e2e percentiles the worst part's
@@ -44,6 +49,10 @@ function mergeSeries(parts: Result[], offsetsSec: number[]): SeriesRow[] {
       serverLoopDelayP99Ms: server.serverLoopDelayP99Ms,
       generatorCpuPct: sum(rows.map((r) => r.generatorCpuPct)),
       generatorLoopDelayP99Ms: Math.max(...rows.map((r) => r.generatorLoopDelayP99Ms)),
+      // one machine's stall figures (shards on several machines: the worst)
+      ...(rows.some((r) => r.hostStealPct !== undefined)
+        ? { hostStealPct: maxKnown(rows.map((r) => r.hostStealPct)), hostCpuSomePct: maxKnown(rows.map((r) => r.hostCpuSomePct)), hostIoFullPct: maxKnown(rows.map((r) => r.hostIoFullPct)), hostMemoryFullPct: maxKnown(rows.map((r) => r.hostMemoryFullPct)) }
+        : {}),
     };
   });
 }
@@ -101,7 +110,23 @@ export function mergeResults(parts: Result[], options: MergeOptions = {}): Resul
       loopDelayMaxMs: Math.max(...parts.map((r) => r.generator.loopDelayMaxMs)),
       saturated: parts.some((r) => r.generator.saturated),
       saturationReasons: reasons,
+      // generator and machine, in different parts, make both
+      saturationCause: parts.reduce<Cause>((acc, r) => {
+        const c = r.generator.saturationCause ?? (r.generator.saturated ? 'generator' : null);
+        return acc === null ? c : c === null || c === acc ? acc : 'both';
+      }, null),
+      ...(parts.every((r) => r.generator.instrumentDelayMs) ? { instrumentDelayMs: summarize(mergeEncoded(parts.map((r) => r.generator.instrumentDelayMs!.hdr))) } : {}),
     },
+    ...(parts.some((r) => r.host)
+      ? {
+          host: {
+            maxStealPct: maxKnown(parts.map((r) => r.host?.maxStealPct)),
+            maxIoFullPct: maxKnown(parts.map((r) => r.host?.maxIoFullPct)),
+            maxMemoryFullPct: maxKnown(parts.map((r) => r.host?.maxMemoryFullPct)),
+            stalledSeconds: [...new Set(parts.flatMap((r, i) => (r.host?.stalledSeconds ?? []).map((s) => s + (options.offsetsSec?.[i] ?? 0))))].sort((a, b) => a - b),
+          },
+        }
+      : {}),
     errors: addCounts(parts.map((r) => r.errors)),
     closes: addCounts(parts.map((r) => r.closes)),
     series: mergeSeries(parts, options.offsetsSec ?? []),

@@ -40,6 +40,10 @@ export const SeriesRowSchema = z.object({
   serverLoopDelayP99Ms: z.number().nullable(),
   generatorCpuPct: z.number(),
   generatorLoopDelayP99Ms: z.number(),
+  hostStealPct: z.number().nullable().optional().describe("% of all the host's CPU time stolen by the hypervisor in the second (/proc/stat)"),
+  hostCpuSomePct: z.number().nullable().optional().describe('% of the second some task waited for a CPU (/proc/pressure/cpu "some")'),
+  hostIoFullPct: z.number().nullable().optional().describe('% of the second every non-idle task waited for IO (/proc/pressure/io "full")'),
+  hostMemoryFullPct: z.number().nullable().optional().describe('% of the second every non-idle task waited for memory (/proc/pressure/memory "full")'),
 });
 
 export const ResultSchema = z.object({
@@ -132,7 +136,24 @@ export const ResultSchema = z.object({
     loopDelayMaxMs: z.number(),
     saturated: z.boolean(),
     saturationReasons: z.array(z.string()),
+    saturationCause: z
+      .enum(['generator', 'machine', 'both'])
+      .nullable()
+      .optional()
+      .describe('why a saturated run is not to be trusted: its generator was busy, the machine stalled (steal, IO or memory pressure in the same seconds), or both; null when not saturated'),
+    instrumentDelayMs: latency
+      .optional()
+      .describe("the instrument's own delay, sampled on one delivery in 8: from the start of the loop turn that read the delivery's socket to its record (time it waited behind other sockets read in that turn)"),
   }),
+  host: z
+    .object({
+      maxStealPct: z.number().nullable(),
+      maxIoFullPct: z.number().nullable(),
+      maxMemoryFullPct: z.number().nullable(),
+      stalledSeconds: z.array(z.number()).describe(`seconds whose steal, IO or memory "full" pressure reached the stall limit`),
+    })
+    .optional()
+    .describe("the machine's own stall signals over the run (per second in series)"),
   errors: z.record(z.string(), count).describe('error frames and client-side failures, by code'),
   closes: z.record(z.string(), count).describe('connections closed during the run, by close code'),
   saturation: z

@@ -52,7 +52,15 @@ describe('chatbench run', () => {
     expect(r.latencyMs.e2e.p50).toBeGreaterThan(0);
     expect(r.latencyMs.e2e.p99).toBeGreaterThanOrEqual(r.latencyMs.e2e.p50!);
     expect(r.latencyMs.connect.count).toBe(60);
+    // the instrument's own delay, sampled on one delivery in 8, well below the e2e it sits beside
+    const own = r.generator.instrumentDelayMs!;
+    expect(own.count).toBe(Math.floor(r.messages.delivered / 8));
+    expect(own.p50).toBeLessThanOrEqual(r.latencyMs.e2e.p50!);
     expect(r.series.length).toBeGreaterThanOrEqual(4);
+    // the machine's stall signals, every second: /proc/stat always, PSI where the kernel has it
+    expect(r.series.filter((row) => row.hostStealPct !== undefined).length).toBeGreaterThanOrEqual(r.series.length - 1);
+    expect(r.host!.stalledSeconds).toBeInstanceOf(Array);
+    expect(r.generator.saturationCause === null).toBe(!r.generator.saturated); // a cause only when saturated
     expect(r.series.some((row) => row.serverRssBytes !== null)).toBe(true);
     expect(r.server.rssBytes).toBeGreaterThan(10 * 1024 * 1024);
     // generator memory per client: live (after a full GC) with every client still connected

@@ -6,6 +6,8 @@ import { SCHEMA_VERSION } from '../../results/schema.js';
 import type { GeneratorOutcome } from './generators.js';
 import { mergeEncoded, summarize } from '../../results/histogram.js';
 import type { ServerSample } from './probe/server-probe.js';
+import { hostSecond, type HostSample } from './probe/host-sampler.js';
+import { machineStallReason, saturationCause, stalledSeconds } from '../../results/saturation-cause.js';
 import type { Scenario } from '../scenario/schema.js';
 import { MIN_CONNECTIONS_FOR_MEMORY, memoryPerConnection } from '../../results/memory-fit.js';
 import { median } from '../../lib/median.js';
@@ -29,6 +31,8 @@ export interface BuildInput {
   wallSec: number;
   outcome: GeneratorOutcome;
   samples: ServerSample[];
+  /** The machine's stall counters, sampled beside the server (one a second). */
+  hostSamples?: HostSample[];
   executor: Executor;
   serverPids: number[];
   processes: number;
@@ -45,14 +49,17 @@ export interface BuildInput {
 export function buildResult(i: BuildInput): Result {
   const { outcome, scenario } = i;
   const c = sumCounts(outcome.finals.map((f) => f.counts));
-  const hist = (key: 'e2e' | 'e2eUncorrected' | 'ack' | 'connect') => summarize(mergeEncoded(outcome.finals.map((f) => f.hist[key])));
-  const series = buildSeries(outcome, i.samples);
+  const hist = (key: 'e2e' | 'e2eUncorrected' | 'ack' | 'connect' | 'instrument') => summarize(mergeEncoded(outcome.finals.map((f) => f.hist[key] ?? '')));
+  const series = buildSeries(outcome, i.samples, i.hostSamples ?? []);
   const holdFrom = Math.ceil(i.executor.rampEndMs / 1000);
   const holdTo = Math.floor(i.executor.durationMs / 1000);
   const hold = series.filter((r) => r.t >= holdFrom && r.t < holdTo);
   const mean = (rows: SeriesRow[], key: 'sent' | 'delivered') => (rows.length ? rows.reduce((a, r) => a + r[key], 0) / rows.length : 0);
   const server = serverFigures(i.samples, outcome.t0Us, i.executor, c.delivered);
   const saturationReasons = saturation(outcome, c);
+  const stalled = stalledSeconds(series);
+  const busy = [...outcome.seconds.values()].some((s) => s.cpuMaxUs > CPU_SATURATED_FRACTION * 1e6);
+  const cause = saturationCause(saturationReasons.length > 0, busy, stalled, series, LOOP_DELAY_SATURATED_MS);
   const result: Result = {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'chatbench', version: toolVersion() },
@@ -88,8 +95,11 @@ export function buildResult(i: BuildInput): Result {
       loopDelayP99Ms: round(c.loopDelayP99Ms, 2),
       loopDelayMaxMs: round(c.loopDelayMaxMs, 2),
       saturated: saturationReasons.length > 0,
-      saturationReasons,
+      saturationReasons: cause === 'generator' || cause === null ? saturationReasons : [...saturationReasons, machineStallReason(stalled, series)],
+      saturationCause: cause,
+      instrumentDelayMs: hist('instrument'),
     },
+    ...(i.hostSamples?.length ? { host: hostFigures(series, stalled) } : {}),
     errors: c.errors,
     closes: c.closes,
     saturation: saturationPoint(series),
@@ -139,10 +149,16 @@ function sumCounts(all: Counts[]): Counts {
   return total;
 }
 
-function buildSeries(outcome: GeneratorOutcome, samples: ServerSample[]): SeriesRow[] {
+function buildSeries(outcome: GeneratorOutcome, samples: ServerSample[], hostSamples: HostSample[]): SeriesRow[] {
   const rows: SeriesRow[] = [];
   const bySec = new Map<number, ServerSample>();
   for (const s of samples) bySec.set(Math.floor((s.atUs - outcome.t0Us) / 1e6), s);
+  // a host second: from the sample before it to the first sample at or after its end
+  const hostAt = (sec: number) => {
+    const endUs = outcome.t0Us + (sec + 1) * 1e6;
+    const k = hostSamples.findIndex((h) => h.atUs >= endUs);
+    return k > 0 ? hostSecond(hostSamples[k - 1]!, hostSamples[k]!) : undefined;
+  };
   const secs = [...outcome.seconds.keys()].filter((s) => s >= 0).sort((a, b) => a - b);
   let prevCpu: number | null = null;
   for (const sec of secs) {
@@ -165,6 +181,7 @@ function buildSeries(outcome: GeneratorOutcome, samples: ServerSample[]): Series
       serverLoopDelayP99Ms: s?.loopDelayP99Ms ?? null,
       generatorCpuPct: round(g.cpuUs / 1e4, 1),
       generatorLoopDelayP99Ms: round(g.loopDelayP99Ms, 2),
+      ...hostColumns(hostAt(sec)),
     });
     if (cpu !== null) prevCpu = cpu;
   }
@@ -224,6 +241,19 @@ function saturation(outcome: GeneratorOutcome, c: Counts): string[] {
   const busy = [...outcome.seconds.values()].filter((s) => s.cpuMaxUs > CPU_SATURATED_FRACTION * 1e6).length;
   if (busy > 0) reasons.push(`a generator process used > ${CPU_SATURATED_FRACTION * 100}% of a core in ${busy} second(s)`);
   return reasons;
+}
+
+function hostColumns(h: ReturnType<typeof hostSecond> | undefined): Partial<SeriesRow> {
+  if (!h) return {};
+  return { hostStealPct: h.stealPct, hostCpuSomePct: h.cpuSomePct, hostIoFullPct: h.ioFullPct, hostMemoryFullPct: h.memoryFullPct };
+}
+
+function hostFigures(series: SeriesRow[], stalled: number[]): NonNullable<Result['host']> {
+  const max = (pick: (r: SeriesRow) => number | null | undefined) => {
+    const vs = series.map(pick).filter((v): v is number => typeof v === 'number');
+    return vs.length ? Math.max(...vs) : null;
+  };
+  return { maxStealPct: max((r) => r.hostStealPct), maxIoFullPct: max((r) => r.hostIoFullPct), maxMemoryFullPct: max((r) => r.hostMemoryFullPct), stalledSeconds: stalled };
 }
 
 function environment(serverCheckout: string | undefined): Result['env'] {

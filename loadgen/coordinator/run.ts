@@ -17,6 +17,7 @@ import type { StartPlan } from './generators.js';
 import { pin, type Pinning } from './pinning.js';
 import { startRedis, type RedisProcess } from './redis-process.js';
 import { BusProbe } from './probe/bus-probe.js';
+import { sampleHost, type HostSample } from './probe/host-sampler.js';
 import { FaultInjector } from './faults.js';
 
 export const CLIENTS_PER_PROCESS = 12_500; // well under the 20,000 open files a process may hold
@@ -110,6 +111,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       ...(o.shard ? { shard: o.shard } : {}),
     }));
     const samples: ServerSample[] = [];
+    const hostSamples: HostSample[] = [];
     const warned = new Set<string>();
     const keep = (s: ServerSample) => {
       for (const p of s.problems ?? []) {
@@ -122,6 +124,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     const bus = probes && scenario.bus === 'redis' ? new BusProbe(servers.map((s) => s.url), redis?.url) : undefined;
     const faults = new FaultInjector(scenario.faults, embedded, redis, o.log);
     const sample = async () => {
+      hostSamples.push(sampleHost(monoUs()));
       if (servers.length) keep(await sampleServers(servers, monoUs()));
       await bus?.sample();
     };
@@ -156,6 +159,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       wallSec: (monoUs() - wall0) / 1e6,
       outcome,
       samples,
+      hostSamples,
       executor: exec,
       serverPids: embedded.map((s) => s.pid),
       processes,

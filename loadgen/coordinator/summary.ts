@@ -2,6 +2,7 @@
 import type { Result } from '../../results/schema.js';
 import type { SecondAggregate } from './generators.js';
 import { mergeEncoded } from '../../results/histogram.js';
+import { CAUSE_TEXT } from '../../results/saturation-cause.js';
 
 export function summaryLine(r: Result): string {
   const e2e = r.latencyMs.e2e;
@@ -31,7 +32,7 @@ function topCodes(counts: Record<string, number>): string {
 
 export function saturationWarning(r: Result): string | undefined {
   if (!r.generator.saturated) return undefined;
-  return `WARNING: the load generator may have been the bottleneck (${r.generator.saturationReasons.join('; ')}); latency figures may be the generator's, not the server's`;
+  return `WARNING: ${CAUSE_TEXT[r.generator.saturationCause ?? 'generator']} (${r.generator.saturationReasons.join('; ')}); latency figures may be the ${r.generator.saturationCause === 'machine' ? "machine's" : "generator's"}, not the server's`;
 }
 
 export function progressLine(s: SecondAggregate, totalSec: number): string {

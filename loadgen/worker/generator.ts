@@ -17,11 +17,17 @@ import { behaviourOf, countBehaviour, roomMapper, shardClients } from './populat
 import { Recorder } from './recorder.js';
 import { behavioursOf, type BehavioursSpec } from '../scenario/schema.js';
 import { SendSchedule } from './send-schedule.js';
+import { onReadTurnEnd } from './client/read-turn.js';
 import type { FinalCounts, FromWorker, WorkerPlan } from './messages.js';
 
 const MAX_ATTEMPTS = 3;
 const MAX_CONNECTING = 1000; // connects in flight per process, so a burst cannot overflow the accept backlog
 const TICK_MS = 1;
+// A send whose slot is at most this far ahead goes now, its slot moved back to now (never later):
+// the timer's whole-ms ticks would otherwise add their phase, ≈ 0.5 ms at the median, to every
+// corrected latency — the instrument's delay, not the server's. Lateness past a slot is never
+// moved: a stalled generator or a closed-loop wait still shows in full.
+const SEND_AHEAD_US = (TICK_MS * 1000) / 2;
 const BEHAVIOUR_CHECK_US = 50_000;
 const CODES = { chatty: Behaviour.Chatty, lurker: Behaviour.Lurker, 'slow-consumer': Behaviour.SlowConsumer, reconnector: Behaviour.Reconnector } as const;
 
@@ -86,6 +92,10 @@ export class Generator implements GeneratorContext {
     this.loop = new LoopDelay();
     this.lastTick.cpu = process.cpuUsage();
     this.timer = setInterval(() => this.tick(), TICK_MS);
+    // between ticks, sends fall due at the end of every loop turn that read sockets
+    onReadTurnEnd(() => {
+      if (this.stopUs > 0 && !this.drained) this.sendDue(monoUs());
+    });
   }
 
   // ---- GeneratorContext ----
@@ -216,7 +226,7 @@ export class Generator implements GeneratorContext {
   }
 
   private sendDue(now: number): void {
-    const until = Math.min(now, this.stopUs);
+    const until = Math.min(now + SEND_AHEAD_US, this.stopUs);
     let vu = this.schedule.peek();
     while (vu && vu.nextSendUs <= until) {
       vu.sendDue(now);
@@ -292,6 +302,7 @@ export class Generator implements GeneratorContext {
     if ((quiet && unanswered <= 0) || now > this.stopUs + this.plan.scenario.drain * 1e3) {
       this.drained = true;
       clearInterval(this.timer);
+      onReadTurnEnd(undefined);
       // nothing is measured any more: the loop's figures are final, so a full collection now (a
       // few hundred ms with 12,500 clients) costs no figure, and leaves live memory
       this.loopFigures = { p99: this.loop?.runPercentileMs(99) ?? 0, max: this.loop?.runMaxMs() ?? 0 };
@@ -367,7 +378,7 @@ export class Generator implements GeneratorContext {
     };
     this.emit({
       type: 'final',
-      hist: { e2e: encode(r.e2e()), e2eUncorrected: encode(r.e2eUncorrected), ack: encode(r.ack), connect: encode(r.connect) },
+      hist: { e2e: encode(r.e2e()), e2eUncorrected: encode(r.e2eUncorrected), ack: encode(r.ack), connect: encode(r.connect), instrument: encode(r.instrument) },
       counts,
     });
     for (const vu of this.users) vu.close(1000);

@@ -81,5 +81,5 @@ export type FromWorker =
   | { type: 'ready' }
   | ({ type: 'tick'; sec: number; e2e: string; cpuUs: number; loopDelayP99Ms: number } & TickCounts)
   | { type: 'drained'; roomMax: Record<string, number> }
-  | { type: 'final'; hist: { e2e: string; e2eUncorrected: string; ack: string; connect: string }; counts: FinalCounts }
+  | { type: 'final'; hist: { e2e: string; e2eUncorrected: string; ack: string; connect: string; instrument?: string }; counts: FinalCounts }
   | { type: 'fatal'; message: string };

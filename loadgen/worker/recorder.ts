@@ -1,6 +1,11 @@
 // What one generator process measured: histograms (µs) and counters. Clients only call record*
 // methods; the process turns this into per-second ticks and a final report.
 import { createHistogram, encode, record, type Histogram } from '../../results/histogram.js';
+import { currentReadTurnStart } from './client/read-turn.js';
+
+// the instrument's own delay is sampled, one delivery in INSTRUMENT_SAMPLE, to keep a third
+// histogram record off most deliveries
+const INSTRUMENT_SAMPLE = 8;
 
 export class Recorder {
   // e2e from the intended send time (coordinated omission corrected) is recorded once, into the
@@ -11,6 +16,9 @@ export class Recorder {
   readonly e2eUncorrected = createHistogram(); // from the actual send time
   readonly ack = createHistogram();
   readonly connect = createHistogram();
+  /** µs from the start of the reading loop turn to a delivery's record (read-turn.ts), sampled */
+  readonly instrument = createHistogram();
+  private untilSample = INSTRUMENT_SAMPLE;
 
   connected = 0;
   connecting = 0;
@@ -37,6 +45,11 @@ export class Recorder {
   delivery(nowUs: number, intendedUs: number, actualUs: number): void {
     record(this.second, nowUs - intendedUs);
     record(this.e2eUncorrected, nowUs - actualUs);
+    if (--this.untilSample === 0) {
+      this.untilSample = INSTRUMENT_SAMPLE;
+      const turn = currentReadTurnStart();
+      if (turn > 0) record(this.instrument, nowUs - turn);
+    }
   }
 
   /** The e2e histogram of the second now ending, encoded; its values move into the run's. */

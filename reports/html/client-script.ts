@@ -96,6 +96,7 @@ export const CLIENT_SCRIPT = String.raw`
   timeChart('chart-cpu', 'Server CPU', '% of a core', [['serverCpuPct', '']]);
   timeChart('chart-loop', 'Event-loop delay p99', 'ms', [['serverLoopDelayP99Ms', 'server'], ['generatorLoopDelayP99Ms', 'generator']]);
   timeChart('chart-errors', 'Errors per second', 'errors', [['errors', '']]);
+  timeChart('chart-host', 'Machine stalls (steal, pressure)', '% of the second', [['hostStealPct', 'steal'], ['hostIoFullPct', 'IO full'], ['hostMemoryFullPct', 'memory full'], ['hostCpuSomePct', 'CPU some']]);
 
   // Memory against open connections: every run of a group in its hue, its median slope in the label.
   var sc = [], scS = [];

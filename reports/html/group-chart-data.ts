@@ -29,6 +29,10 @@ const PICKS: Record<string, Pick> = {
   serverCpuPct: (r) => r.serverCpuPct,
   serverLoopDelayP99Ms: (r) => r.serverLoopDelayP99Ms,
   generatorLoopDelayP99Ms: (r) => r.generatorLoopDelayP99Ms,
+  hostStealPct: (r) => r.hostStealPct ?? null,
+  hostIoFullPct: (r) => r.hostIoFullPct ?? null,
+  hostMemoryFullPct: (r) => r.hostMemoryFullPct ?? null,
+  hostCpuSomePct: (r) => r.hostCpuSomePct ?? null,
 };
 
 function seriesBands(results: Result[]): { t: number[] } & Record<string, Band | number[]> {

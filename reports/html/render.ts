@@ -12,6 +12,7 @@ import { markdownToHtml } from './markdown-html.js';
 import { renderCodesTable, renderSummaryTable } from './summary-table.js';
 import { renderBusSection } from './bus-section.js';
 import { REPORT_CSS } from './style.js';
+import { CAUSE_TEXT } from '../../results/saturation-cause.js';
 
 /** What a report inlines so it needs no network: uPlot (the CLI reads it from the installed package). */
 export interface ReportAssets {
@@ -46,7 +47,7 @@ export function renderReport(results: Result[], assets: ReportAssets, opts: Repo
   const first = results[0]!;
   const scenarios = [...new Set(results.map((r) => r.scenario.name))].join(', ');
   const title = results.length === 1 ? `chatbench: ${first.scenario.name} on ${first.variant}` : `chatbench: ${scenarios} — ${comparedNames(results)}`;
-  const charts = ['percentiles', 'latency', 'connections', 'throughput', 'memory', 'scatter', 'cpu', 'loop', 'errors'];
+  const charts = ['percentiles', 'latency', 'connections', 'throughput', 'memory', 'scatter', 'cpu', 'loop', 'errors', 'host'];
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
@@ -91,7 +92,7 @@ function renderBanners(results: Result[], labels: string[]): string {
   results.forEach((r, i) => {
     const broken = r.checks.filter((c) => !c.ok);
     if (broken.length) out.push(`<div class="banner bad" data-banner="checks">${escapeHtml(labels[i]!)}: sanity checks failed, this run measured too little to trust — ${escapeHtml(broken.map((c) => `${c.name}: ${c.detail}`).join('; '))}</div>`);
-    if (r.generator.saturated) out.push(`<div class="banner warn" data-banner="saturated">${escapeHtml(labels[i]!)}: the load generator may have been the bottleneck — ${escapeHtml(r.generator.saturationReasons.join('; '))}</div>`);
+    if (r.generator.saturated) out.push(`<div class="banner warn" data-banner="saturated">${escapeHtml(labels[i]!)}: ${escapeHtml(CAUSE_TEXT[r.generator.saturationCause ?? 'generator'])} — ${escapeHtml(r.generator.saturationReasons.join('; '))}</div>`);
     const failed = r.thresholds.filter((t) => !t.ok);
     if (failed.length) out.push(`<div class="banner bad" data-banner="thresholds">${escapeHtml(labels[i]!)}: thresholds failed — ${escapeHtml(failed.map((t) => t.expression).join('; '))}</div>`);
   });

@@ -210,13 +210,15 @@ export class VirtualUser extends WsConnection implements Scheduled {
 
   // ---- sending ----
 
-  /** Send the message intended for nextSendUs (the generator calls this when it is due). */
+  /** Send the message intended for nextSendUs (the generator calls this when it is due, or at
+   * most half a tick before: then it is intended for now). */
   sendDue(nowUs: number): void {
     if (this.state !== WsState.Open || !this.joined) return;
     const id = this.msgId++;
+    const intended = Math.min(this.nextSendUs, nowUs);
     const log = (this.sendLog ??= new Float64Array(ACK_RING));
-    log[id % ACK_RING] = this.nextSendUs;
-    const payload = encodeSayRaw(this.room, id, `${Math.round(this.nextSendUs)}:${Math.round(nowUs)}`, this.ctx.bodyJson);
+    log[id % ACK_RING] = intended;
+    const payload = encodeSayRaw(this.room, id, `${Math.round(intended)}:${Math.round(nowUs)}`, this.ctx.bodyJson);
     this.sendText(payload, payload.length); // ASCII only: the body is ASCII
     this.ctx.rec.sent++;
     this.unanswered++;

@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { ClientError, ClientFailure } from './client-errors.js';
 import { headerViolation, websocketAccept } from '../../../protocol/ws-frame.js';
+import { readTurnStart } from './read-turn.js';
 
 // One read buffer for every socket of the process (net's `onread`): no Buffer and no stream
 // machinery per read. Reads are handled synchronously; bytes kept across reads are copied.
@@ -305,6 +306,7 @@ function owner(s: Socket): WsConnection | undefined {
   return o.currentSocket === s ? o : undefined;
 }
 function onRead(this: Socket, nread: number, buf: Buffer): boolean {
+  readTurnStart();
   owner(this)?.onBytes(buf.subarray(0, nread));
   return true;
 }
