@@ -43,7 +43,7 @@ interface Figures {
 }
 
 async function chatbench(url: string): Promise<Figures> {
-  const yaml = `name: truth\nclients: ${LOAD.clients}\nrampUp: ${LOAD.rampS}s\nduration: ${LOAD.rampS + LOAD.holdS}s\ndrain: ${LOAD.drainS}s\ngenerators: 1\nrooms: {size: ${LOAD.roomSize}}\nbodyBytes: ${LOAD.bodyBytes}\nbehaviours:\n  chatty: {weight: 1, rate: ${LOAD.rate}}\n`;
+  const yaml = `name: truth\nclients: ${LOAD.clients}\nrampUp: ${LOAD.rampS}s\nduration: ${LOAD.holdS}s\ndrain: ${LOAD.drainS}s\ngenerators: 1\nrooms: {size: ${LOAD.roomSize}}\nbodyBytes: ${LOAD.bodyBytes}\nbehaviours:\n  chatty: {weight: 1, rate: ${LOAD.rate}}\n`;
   const r = await runScenario({ scenario: parseScenario(yaml, 'truth.yaml'), target: url, secret: SECRET, log: () => {} });
   const e = r.latencyMs;
   return { p50: e.e2e.p50 ?? NaN, p99: e.e2e.p99 ?? NaN, u50: e.e2eUncorrected.p50 ?? NaN, u99: e.e2eUncorrected.p99 ?? NaN, delivered: r.messages.delivered, instrument: r.generator.instrumentDelayMs?.p50 ?? null, saturated: r.generator.saturated };

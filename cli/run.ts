@@ -1,6 +1,6 @@
 // `chatbench run SCENARIO.yaml`: run, print the summary, write result.json and report.html.
 import { parseArgs } from 'node:util';
-import { summaryLine } from '../loadgen/coordinator/summary.js';
+import { detailLines, summaryLine } from '../loadgen/coordinator/summary.js';
 import { runOnce } from './run-once.js';
 import { RUN_FLAGS } from './commands.js';
 import { scenarioWithShortcuts } from './run-options.js';
@@ -43,6 +43,7 @@ export async function run(args: string[]): Promise<number> {
   if (values.json) console.log(JSON.stringify(result));
   else {
     console.log(summaryLine(result));
+    for (const line of detailLines(result)) console.log(line);
     console.log(`report: ${paths.report}`);
     console.log(`result: ${paths.result}`);
   }

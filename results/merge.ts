@@ -127,6 +127,16 @@ export function mergeResults(parts: Result[], options: MergeOptions = {}): Resul
           },
         }
       : {}),
+    ...(parts.some((r) => r.protocol)
+      ? {
+          protocol: {
+            type: parts.find((r) => r.protocol)!.protocol!.type,
+            rules: addCounts(parts.map((r) => r.protocol?.rules ?? {})),
+            unmatched: addCounts(parts.map((r) => r.protocol?.unmatched ?? {})),
+            samples: parts.flatMap((r) => r.protocol?.samples ?? []).slice(0, 5),
+          },
+        }
+      : {}),
     errors: addCounts(parts.map((r) => r.errors)),
     closes: addCounts(parts.map((r) => r.closes)),
     series: mergeSeries(parts, options.offsetsSec ?? []),

@@ -46,10 +46,28 @@ export function sanityChecks(r: Omit<Result, 'checks' | 'thresholds'>, limits: S
     m.expected === 0 ? 'no deliveries were expected' : `${m.delivered} of ${m.expected} expected deliveries arrived, ${timed} with a latency`,
   );
 
+  if (r.protocol) checks.push(profileCheck(r));
+
   const violations = Object.entries(r.errors).filter(([k]) => k.startsWith('CLIENT_'));
   const nViolations = violations.reduce((a, [, n]) => a + n, 0);
   add('protocol violations', nViolations <= limits.maxProtocolErrors, nViolations, `≤ ${limits.maxProtocolErrors}`, nViolations ? codes(r.errors, (k) => k.startsWith('CLIENT_')) : 'none');
   return checks;
+}
+
+/** A profile rule that never matched while it had frames to match: the profile is wrong, and the
+ * frames that came instead say how. */
+function profileCheck(r: Omit<Result, 'checks' | 'thresholds'>): Check {
+  const p = r.protocol!;
+  const due = (rule: string) => (rule.startsWith('message') ? r.messages.expected > 0 : rule.startsWith('say') ? r.messages.sent > 0 : r.connections.target > 0);
+  const silent = Object.entries(p.rules).filter(([rule, n]) => n === 0 && due(rule)).map(([rule]) => rule);
+  const instead = Object.keys(p.unmatched).length ? `; frames that matched no rule: ${codes(p.unmatched)}${p.samples[0] ? `; the first: ${p.samples[0]}` : ''}` : '; no frame came that matched nothing either';
+  return {
+    name: 'profile rules matched',
+    ok: silent.length === 0,
+    actual: silent.length,
+    limit: 'every rule matched a frame',
+    detail: silent.length ? `protocol.${silent.join(', protocol.')} matched no frame${instead}` : Object.entries(p.rules).map(([rule, n]) => `${rule} ×${n}`).join(', ') || 'no rules',
+  };
 }
 
 function codes(counts: Record<string, number>, keep: (k: string) => boolean = () => true): string {

@@ -155,6 +155,7 @@ export const ResultSchema = z.object({
     .optional()
     .describe("the machine's own stall signals over the run (per second in series)"),
   errors: z.record(z.string(), count).describe('error frames and client-side failures, by code'),
+  errorSamples: z.record(z.string(), z.string()).optional().describe('the first occurrence of an error code, in words, with the frame that caused it (cut): what was wrong'),
   closes: z.record(z.string(), count).describe('connections closed during the run, by close code'),
   saturation: z
     .object({ p99LimitMs: z.number(), atSec: z.number(), sentPerSec: z.number(), deliveredPerSec: z.number() })
@@ -193,6 +194,15 @@ export const ResultSchema = z.object({
     })
     .optional()
     .describe('set when the servers share rooms on a Redis bus (scenario bus: redis)'),
+  protocol: z
+    .object({
+      type: z.string().describe("the scenario's protocol type (json, socket.io, …)"),
+      rules: z.record(z.string(), count).describe('how many frames each rule of the profile matched (message.match, join.reply, say.reply; socket.io: message.event, join.ack, say.ack)'),
+      unmatched: z.record(z.string(), count).describe('frames that matched no rule, by kind (their type/op/event field, or their keys)'),
+      samples: z.array(z.string()).describe('the first few frames that matched no rule, cut to 200 characters'),
+    })
+    .optional()
+    .describe('set for protocols measured with a marker (any but chatbench): what the profile matched, and what came instead'),
   faults: z
     .array(z.object({ action: z.enum(['kill-server', 'restart-redis']), atSec: z.number(), target: z.string(), error: z.string().optional() }))
     .optional()

@@ -101,6 +101,7 @@ export function buildResult(i: BuildInput): Result {
     },
     ...(i.hostSamples?.length ? { host: hostFigures(series, stalled) } : {}),
     errors: c.errors,
+    ...errorSamples(outcome.finals.map((f) => f.counts.errorSamples)),
     closes: c.closes,
     saturation: saturationPoint(series),
     checks: [],
@@ -109,6 +110,7 @@ export function buildResult(i: BuildInput): Result {
     ...(i.bus ? { bus: i.bus } : {}),
     ...(i.faults ? { faults: i.faults } : {}),
     ...(i.shard ? { shard: i.shard } : {}),
+    ...protocolFigures(scenario, outcome.finals.map((f) => f.counts.protocol)),
   };
   result.checks = sanityChecks(result, scenario.sanity);
   result.thresholds = evaluateThresholds(scenario.thresholds, result);
@@ -241,6 +243,24 @@ function saturation(outcome: GeneratorOutcome, c: Counts): string[] {
   const busy = [...outcome.seconds.values()].filter((s) => s.cpuMaxUs > CPU_SATURATED_FRACTION * 1e6).length;
   if (busy > 0) reasons.push(`a generator process used > ${CPU_SATURATED_FRACTION * 100}% of a core in ${busy} second(s)`);
   return reasons;
+}
+
+function errorSamples(parts: (Record<string, string> | undefined)[]): Pick<Result, 'errorSamples'> {
+  const first: Record<string, string> = {};
+  for (const p of parts) for (const [code, text] of Object.entries(p ?? {})) first[code] ??= text;
+  return Object.keys(first).length ? { errorSamples: first } : {};
+}
+
+/** A marker protocol's rule and unmatched-frame counts, added over the generator processes. */
+function protocolFigures(scenario: Scenario, parts: Counts['protocol'][]): Pick<Result, 'protocol'> {
+  const known = parts.filter((p): p is NonNullable<Counts['protocol']> => p !== undefined);
+  if (known.length === 0) return {};
+  const add = (pick: (p: (typeof known)[number]) => Record<string, number>) => {
+    const total: Record<string, number> = {};
+    for (const p of known) for (const [k, n] of Object.entries(pick(p))) total[k] = (total[k] ?? 0) + n;
+    return total;
+  };
+  return { protocol: { type: scenario.protocol.type, rules: add((p) => p.rules), unmatched: add((p) => p.unmatched), samples: known.flatMap((p) => p.samples).slice(0, 5) } };
 }
 
 function hostColumns(h: ReturnType<typeof hostSecond> | undefined): Partial<SeriesRow> {

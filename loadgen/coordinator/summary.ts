@@ -18,6 +18,8 @@ export function summaryLine(r: Result): string {
   if (m.duplicated) parts.push(`dup ${m.duplicated}`);
   if (m.refused || m.unanswered) parts.push(`sends ${m.sent}: refused ${m.refused}, unanswered ${m.unanswered}`);
   if (errors) parts.push(`errors ${errors} (${topCodes(r.errors)})`);
+  const unmatched = r.protocol ? Object.values(r.protocol.unmatched).reduce((a, b) => a + b, 0) : 0;
+  if (unmatched) parts.push(`unmatched frames ${unmatched} (${topCodes(r.protocol!.unmatched)})`);
   const broken = r.checks.filter((c) => !c.ok);
   if (broken.length) parts.push(`CHECKS FAILED: ${broken.map((c) => `${c.name} (${c.detail})`).join('; ')}`);
   const failed = r.thresholds.filter((t) => !t.ok);
@@ -28,6 +30,14 @@ export function summaryLine(r: Result): string {
 function topCodes(counts: Record<string, number>): string {
   const sorted = Object.entries(counts).sort((a, b) => b[1] - a[1]);
   return sorted.slice(0, 3).map(([k, n]) => `${k} ${n}`).join(', ') + (sorted.length > 3 ? ', …' : '');
+}
+
+/** What was wrong, in words, below the summary line: the first occurrence of each error code and
+ * the first frames the profile matched no rule for (a wrong `message.match` shows here at once). */
+export function detailLines(r: Result): string[] {
+  const lines = Object.entries(r.errorSamples ?? {}).map(([code, text]) => `  ${code}: ${text}`);
+  if (r.protocol?.samples.length) lines.push(`  frames that matched no rule of the ${r.protocol.type} profile, the first ${r.protocol.samples.length}:`, ...r.protocol.samples.map((s) => `    ${s}`));
+  return lines;
 }
 
 export function saturationWarning(r: Result): string | undefined {

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseDocument } from 'yaml';
 import { unknownThresholdMetric, THRESHOLD_METRICS } from '../../results/thresholds.js';
 import { crossFieldProblems, ScenarioSchema, type Scenario } from './schema.js';
+import { protocolProblems } from '../protocols/registry.js';
 
 export class ScenarioError extends Error {
   constructor(
@@ -45,6 +46,7 @@ export function parseScenario(text: string, file: string, overrides: Record<stri
     const name = unknownThresholdMetric(t);
     return name ? [`thresholds.${i}: unknown metric "${name}"; expected one of ${THRESHOLD_METRICS.join(', ')}`] : [];
   });
+  problems.push(...protocolProblems(result.data.protocol));
   if (problems.length > 0) throw new ScenarioError(file, problems);
   return result.data;
 }

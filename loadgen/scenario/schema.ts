@@ -2,6 +2,7 @@
 // editors use (scenarios/scenario.schema.json).
 import { z } from 'zod';
 import { ExecutorSchema, executorProblems } from '../executors/registry.js';
+import { ProtocolSchema } from '../protocols/registry.js';
 import { duration } from './fields.js';
 import { VARIANTS } from '../../lib/variants.js';
 import { THRESHOLD_PATTERN } from '../../results/thresholds.js';
@@ -105,6 +106,7 @@ export const ScenarioSchema = z
       .describe('faults injected into embedded servers and Redis during the run'),
     generators: z.number().int().min(1).max(64).optional().describe('generator processes (default: one per 12,500 clients)'),
     server: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}).describe('options passed to `chatbench serve` when the run starts its own servers'),
+    protocol: ProtocolSchema.default({ type: 'chatbench' }).describe('what the server speaks: chatbench (its own protocol, the default), json (a profile of the server\'s own JSON frames) or socket.io; docs/protocols.md'),
     auth: z
       .enum(['HS256', 'ES256', 'RS256', 'EdDSA'])
       .default('HS256')
@@ -121,6 +123,14 @@ export function crossFieldProblems(raw: Record<string, unknown>): string[] {
   const problems = executorProblems(raw);
   if (raw.senders !== undefined && raw.behaviours !== undefined) problems.push('senders: expected either senders or behaviours, not both');
   const servers = typeof raw.servers === 'number' ? raw.servers : 1;
+  const protocol = (raw.protocol as { type?: unknown } | undefined)?.type;
+  if (protocol !== undefined && protocol !== 'chatbench') {
+    // a server without seqs has no history to resume from, and a closed loop needs answers
+    if (raw.resumeOnDrop === true) problems.push(`resumeOnDrop: needs protocol type chatbench (resuming reads what was missed with its history); protocol ${String(protocol)} has none`);
+    const p = raw.protocol as { say?: { reply?: unknown; ack?: unknown } };
+    const chatty = (raw.behaviours as { chatty?: { waitForAck?: unknown } } | undefined)?.chatty;
+    if (chatty?.waitForAck === true && p.say?.reply === undefined && p.say?.ack !== true) problems.push('behaviours.chatty.waitForAck: a closed loop waits for answers: give protocol.say a reply (json) or ack: true (socket.io)');
+  }
   if (Array.isArray(raw.faults)) {
     raw.faults.forEach((f: unknown, i) => {
       const fault = f as { action?: unknown; server?: unknown };

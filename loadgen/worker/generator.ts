@@ -6,8 +6,11 @@
 import { signingKey, signToken, signTokenWithKey, type SigningKey } from '../../protocol/token.js';
 import { LoopDelay } from '../../lib/loop-delay.js';
 import { monoUs } from '../clock.js';
-import type { GeneratorContext } from './client/context.js';
 import { Behaviour, VirtualUser } from './client/virtual-user.js';
+import type { SimulatedUser } from './client/simulated-user.js';
+import { MarkerUser, type MarkerContext } from './client/marker-user.js';
+import { createCodec } from '../protocols/registry.js';
+import type { Codec } from '../protocols/protocol.js';
 import { WsConnection, WsState, type ConnectTarget } from './client/ws-connection.js';
 import { ClientError, ClientFailure } from './client/client-errors.js';
 import type { Executor } from '../executors/executor.js';
@@ -31,17 +34,30 @@ const SEND_AHEAD_US = (TICK_MS * 1000) / 2;
 const BEHAVIOUR_CHECK_US = 50_000;
 const CODES = { chatty: Behaviour.Chatty, lurker: Behaviour.Lurker, 'slow-consumer': Behaviour.SlowConsumer, reconnector: Behaviour.Reconnector } as const;
 
-export class Generator implements GeneratorContext {
+const UNMATCHED_SAMPLES = 5;
+// chatbench's own protocol has no codec (VirtualUser speaks it): this one is never called
+const NO_CODEC: Codec = { answers: true, rules: [], path: () => '', opened: () => {}, frame: () => {}, say: () => '' };
+const SAMPLE_CHARS = 200;
+
+export class Generator implements MarkerContext {
   readonly rec = new Recorder();
   readonly bodyJson: string;
+  readonly bodyBytes: number;
+  /** The protocol's codec (marker protocols only). */
+  readonly codec: Codec;
+  private readonly marker: boolean;
+  private readonly roomSeqs = new Map<number, number>(); // marker protocols: each room's messages, numbered here
+  private readonly rules = new Map<string, number>(); // profile rules that matched, and how often
+  private readonly unmatchedKinds = new Map<string, number>();
+  private readonly unmatchedSamples: string[] = [];
   private readonly exec: Executor;
   private readonly behaviours: BehavioursSpec;
-  private readonly users: VirtualUser[] = []; // in connect order
-  private readonly leavers: VirtualUser[]; // in leave order (only those that leave)
-  private readonly actors: VirtualUser[]; // slow consumers and reconnectors
-  private readonly connecting = new Set<VirtualUser>(); // started, not yet joined nor ended
+  private readonly users: SimulatedUser[] = []; // in connect order
+  private readonly leavers: SimulatedUser[]; // in leave order (only those that leave)
+  private readonly actors: SimulatedUser[]; // slow consumers and reconnectors
+  private readonly connecting = new Set<SimulatedUser>(); // started, not yet joined nor ended
   private readonly signer: SigningKey | undefined;
-  private readonly schedule = new SendSchedule<VirtualUser>();
+  private readonly schedule = new SendSchedule<SimulatedUser>();
   private readonly senders: number; // chatty clients in the whole run (all processes)
   private readonly chattyRate: number;
   private loop: LoopDelay | undefined;
@@ -70,16 +86,23 @@ export class Generator implements GeneratorContext {
     this.signer = plan.tokenKey ? signingKey(plan.tokenKey as Parameters<typeof signingKey>[0]) : undefined;
     this.behaviours = behavioursOf(s);
     this.bodyJson = JSON.stringify('x'.repeat(s.bodyBytes));
+    this.bodyBytes = s.bodyBytes;
+    const codec = createCodec(s.protocol);
+    this.marker = codec !== undefined;
+    this.codec = codec ?? NO_CODEC;
     this.chattyRate = this.behaviours.chatty?.rate ?? s.messageRate;
     this.senders = countBehaviour(this.behaviours, this.exec.clients, 'chatty');
     const roomOf = roomMapper(s.rooms, this.exec.clients);
     const waitForAck = this.behaviours.chatty?.waitForAck ?? false;
     const mine = shardClients(this.exec.clients, roomOf, plan.shard);
-    for (let k = plan.worker; k < mine.length; k += plan.workers) {
-      const i = mine[k]!;
+    // the k-th client of the shard, or, for a marker protocol, whole rooms: the process that numbers
+    // a room's messages holds all its members (docs/protocols.md)
+    const ours = this.marker ? mine.filter((i) => roomOf(i) % plan.workers === plan.worker) : mine.filter((_, k) => k % plan.workers === plan.worker);
+    for (const i of ours) {
       const roomIndex = roomOf(i);
       const behaviour = CODES[behaviourOf(this.behaviours, i)];
-      this.users.push(new VirtualUser(this, i, `r${roomIndex}`, roomIndex, behaviour, behaviour === Behaviour.Chatty && waitForAck));
+      const closedLoop = behaviour === Behaviour.Chatty && waitForAck;
+      this.users.push(this.marker ? new MarkerUser(this, i, `r${roomIndex}`, roomIndex, behaviour, closedLoop) : new VirtualUser(this, i, `r${roomIndex}`, roomIndex, behaviour, closedLoop));
     }
     this.users.sort((a, b) => this.exec.connectAtMs(a.index) - this.exec.connectAtMs(b.index));
     this.leavers = this.users.filter((u) => Number.isFinite(this.exec.leaveAtMs(u.index))).sort((a, b) => this.exec.leaveAtMs(a.index) - this.exec.leaveAtMs(b.index));
@@ -100,20 +123,48 @@ export class Generator implements GeneratorContext {
 
   // ---- GeneratorContext ----
 
-  target(vu: VirtualUser): ConnectTarget {
+  target(vu: SimulatedUser): ConnectTarget {
     // rooms on one server each, or, on a bus, every room's members spread over the servers
     const slot = this.plan.scenario.bus === 'redis' ? vu.index + vu.moves : vu.roomIndex;
     const t = this.plan.targets[slot % this.plan.targets.length]!;
     const sources = this.plan.localAddresses;
     const localAddress = sources.length ? sources[vu.index % sources.length] : undefined;
-    return { host: t.host, port: t.port, path: t.path, localAddress, headers: this.authHeader(vu) };
+    // a marker protocol's path comes from its profile, after the target's; its token only where a
+    // template asks for {token}
+    if (vu instanceof MarkerUser) return { host: t.host, port: t.port, path: t.path.replace(/\/$/, '') + this.codec.path(vu), localAddress };
+    return { host: t.host, port: t.port, path: t.path, localAddress, headers: `Authorization: Bearer ${this.token(vu)}\r\n` };
   }
 
-  started(vu: VirtualUser): void {
+  token(vu: SimulatedUser): string {
+    const claims = { sub: vu.user, ttlSec: 24 * 3600 };
+    return this.signer ? signTokenWithKey(claims, this.signer) : signToken(claims, this.plan.secret);
+  }
+
+  nextRoomSeq(roomIndex: number): number {
+    const seq = (this.roomSeqs.get(roomIndex) ?? 0) + 1;
+    this.roomSeqs.set(roomIndex, seq);
+    return seq;
+  }
+
+  roomSeq(roomIndex: number): number {
+    return this.roomSeqs.get(roomIndex) ?? 0;
+  }
+
+  matched(rule: string): void {
+    this.rules.set(rule, (this.rules.get(rule) ?? 0) + 1);
+  }
+
+  unmatched(kind: string, frame: string): void {
+    const key = kind.slice(0, 80);
+    this.unmatchedKinds.set(key, (this.unmatchedKinds.get(key) ?? 0) + 1);
+    if (this.unmatchedSamples.length < UNMATCHED_SAMPLES) this.unmatchedSamples.push(frame.length > SAMPLE_CHARS ? `${frame.slice(0, SAMPLE_CHARS)}…` : frame);
+  }
+
+  started(vu: SimulatedUser): void {
     this.connecting.add(vu);
   }
 
-  joined(vu: VirtualUser): void {
+  joined(vu: SimulatedUser): void {
     const now = monoUs();
     this.connecting.delete(vu);
     this.rec.connecting--;
@@ -130,12 +181,12 @@ export class Generator implements GeneratorContext {
     if (vu.nextSendUs < this.stopUs) this.schedule.add(vu);
   }
 
-  answered(vu: VirtualUser): void {
+  answered(vu: SimulatedUser): void {
     vu.awaitingAck = false;
     if (vu.heapPos < 0 && vu.nextSendUs < this.stopUs && vu.state === WsState.Open) this.schedule.add(vu);
   }
 
-  ended(vu: VirtualUser, code: number, error?: Error): void {
+  ended(vu: SimulatedUser, code: number, error?: Error): void {
     this.schedule.remove(vu);
     this.connecting.delete(vu);
     const failure = error instanceof ClientFailure ? error.code : undefined;
@@ -145,7 +196,7 @@ export class Generator implements GeneratorContext {
       vu.joined = false;
       this.rec.connected--;
       this.rec.closed(code);
-      if (failure) this.rec.error(failure);
+      if (failure) this.rec.error(failure, error!.message);
       this.rec.resumes++;
       if (onBus) vu.moves++;
       vu.resume();
@@ -158,7 +209,7 @@ export class Generator implements GeneratorContext {
       vu.joined = false;
       this.rec.connected--;
       this.rec.closed(code);
-      if (failure) this.rec.error(failure);
+      if (failure) this.rec.error(failure, error!.message);
       if (vu.leaving && vu.behaviour === Behaviour.Reconnector && !this.drained && monoUs() < this.stopUs) {
         this.rec.reconnects++;
         vu.start();
@@ -174,7 +225,7 @@ export class Generator implements GeneratorContext {
       return;
     }
     this.rec.connectFailed++;
-    this.rec.error(failure ?? (error ? `CONNECT_${(error as NodeJS.ErrnoException).code ?? 'FAILED'}` : 'CONNECT_CLOSED'));
+    this.rec.error(failure ?? (error ? `CONNECT_${(error as NodeJS.ErrnoException).code ?? 'FAILED'}` : 'CONNECT_CLOSED'), error?.message);
   }
 
   // ---- the one timer ----
@@ -264,7 +315,7 @@ export class Generator implements GeneratorContext {
     }
   }
 
-  private actEveryUs(vu: VirtualUser): number {
+  private actEveryUs(vu: SimulatedUser): number {
     if (vu.behaviour === Behaviour.Reconnector) return this.behaviours.reconnector!.every * 1e3;
     return this.behaviours['slow-consumer']!.pauseEvery * 1e3;
   }
@@ -298,7 +349,7 @@ export class Generator implements GeneratorContext {
   /** Sending stopped: wait for in-flight deliveries and acks (quiet for 300 ms), at most the drain. */
   private checkDrained(now: number): void {
     const quiet = now - Math.max(this.rec.lastDeliveryUs, this.stopUs) > 300_000;
-    const unanswered = this.rec.sent - this.rec.acked - this.rec.refused - this.rec.abandoned;
+    const unanswered = this.unanswered();
     if ((quiet && unanswered <= 0) || now > this.stopUs + this.plan.scenario.drain * 1e3) {
       this.drained = true;
       clearInterval(this.timer);
@@ -309,9 +360,18 @@ export class Generator implements GeneratorContext {
       this.loop?.stop();
       if (this.rec.connected > 0) this.drainMem = { connected: this.rec.connected, ...liveMemory(), afterGc: collectGarbage !== undefined };
       const roomMax: Record<string, number> = {};
-      for (const vu of this.users) roomMax[vu.room] = Math.max(roomMax[vu.room] ?? 0, vu.highestSeq);
+      // the highest seq any member saw; a marker protocol's rooms were numbered here, all of them
+      if (this.marker) for (const [room, seq] of this.roomSeqs) roomMax[`r${room}`] = seq;
+      else for (const vu of this.users) roomMax[vu.room] = Math.max(roomMax[vu.room] ?? 0, vu.highestSeq);
       this.emit({ type: 'drained', roomMax });
     }
+  }
+
+  /** Sends with neither answer nor refusal. A profile that configures no answers has none: its
+   * sends are never answered, so none is unanswered (an own message reflected still counts acked). */
+  private unanswered(): number {
+    if (this.marker && !this.codec.answers) return 0;
+    return Math.max(0, this.rec.sent - this.rec.acked - this.rec.refused - this.rec.abandoned);
   }
 
   /** Totals once every process has drained and the rooms' final seqs are known. */
@@ -352,13 +412,14 @@ export class Generator implements GeneratorContext {
       refused: r.refused,
       refusedByCode: Object.fromEntries(r.refusedByCode),
       abandoned: r.abandoned,
-      unanswered: Math.max(0, r.sent - r.acked - r.refused - r.abandoned),
+      unanswered: this.unanswered(),
       delivered: r.delivered,
       duplicated: r.duplicated,
       reordered: r.reordered,
       expected,
       lost: Math.max(0, expected - delivered),
       errors: Object.fromEntries(r.errors),
+      errorSamples: Object.fromEntries(r.errorSamples),
       closes: Object.fromEntries(r.closes),
       cpuUserUs: cpu.user,
       cpuSystemUs: cpu.system,
@@ -375,6 +436,9 @@ export class Generator implements GeneratorContext {
       drainHeapBytes: this.drainMem.heap,
       drainAfterGc: this.drainMem.afterGc,
       clients: this.users.length,
+      ...(this.marker
+        ? { protocol: { rules: Object.fromEntries(this.codec.rules.map((rule) => [rule, this.rules.get(rule) ?? 0])), unmatched: Object.fromEntries(this.unmatchedKinds), samples: this.unmatchedSamples } }
+        : {}),
     };
     this.emit({
       type: 'final',
@@ -384,10 +448,6 @@ export class Generator implements GeneratorContext {
     for (const vu of this.users) vu.close(1000);
   }
 
-  private authHeader(vu: VirtualUser): string {
-    const claims = { sub: vu.user, ttlSec: 24 * 3600 };
-    return `Authorization: Bearer ${this.signer ? signTokenWithKey(claims, this.signer) : signToken(claims, this.plan.secret)}\r\n`;
-  }
 }
 
 // The coordinator starts generator processes with --expose-gc, so memory figures can be live

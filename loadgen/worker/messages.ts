@@ -75,6 +75,10 @@ export interface FinalCounts {
   drainHeapBytes: number;
   drainAfterGc: boolean;
   clients: number;
+  /** marker protocols: how often each profile rule matched, frames that matched none by kind, and
+   * the first few of those */
+  errorSamples?: Record<string, string>;
+  protocol?: { rules: Record<string, number>; unmatched: Record<string, number>; samples: string[] };
 }
 
 export type FromWorker =

@@ -39,6 +39,8 @@ export class Recorder {
   errorCount = 0;
   lastDeliveryUs = 0;
   readonly errors = new Map<string, number>();
+  /** The first occurrence of each error code, in words (what the frame was), for the summary. */
+  readonly errorSamples = new Map<string, string>();
   readonly closes = new Map<string, number>();
   readonly refusedByCode = new Map<string, number>();
 
@@ -68,9 +70,10 @@ export class Recorder {
     return all;
   }
 
-  error(code: string): void {
+  error(code: string, detail?: string): void {
     this.errorCount++;
     this.errors.set(code, (this.errors.get(code) ?? 0) + 1);
+    if (detail !== undefined && !this.errorSamples.has(code)) this.errorSamples.set(code, detail.length > 300 ? `${detail.slice(0, 300)}…` : detail);
   }
 
   /** A send answered with an error frame instead of an ack (the error itself is counted apart). */

@@ -15,6 +15,10 @@ export const ClientError = {
   CONNECT_UNFINISHED: 'CONNECT_UNFINISHED', // still connecting when the run ended
   CONNECT_NOT_STARTED: 'CONNECT_NOT_STARTED', // due to connect, never started: earlier connects were stuck
   JOIN_REFUSED: 'CONNECT_JOIN_REFUSED', // an error frame before `joined`
+  OWN_MSG: 'CLIENT_OWN_MSG', // chatbench protocol: the server sent a sender its own message as msg (its ack does that)
+  NO_MARKER: 'CLIENT_NO_MARKER', // a frame the profile calls a message holds no chatbench marker in its text
+  SOCKETIO_CONNECT_ERROR: 'CONNECT_SOCKETIO_ERROR', // Socket.IO CONNECT_ERROR (44): the namespace refused us (e.g. auth)
+  SOCKETIO_DISCONNECT: 'CONNECT_SOCKETIO_DISCONNECT', // Socket.IO DISCONNECT (41) from the server
 } as const;
 export type ClientError = (typeof ClientError)[keyof typeof ClientError];
 

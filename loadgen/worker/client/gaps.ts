@@ -19,6 +19,18 @@ export class Gaps {
     return this.bound();
   }
 
+  /** Whether seq is missing (nothing changes). */
+  includes(seq: number): boolean {
+    const r = this.ranges;
+    for (let a = 0, b = r.length / 2 - 1; a <= b; ) {
+      const m = (a + b) >> 1;
+      if (seq < r[2 * m]!) b = m - 1;
+      else if (seq > r[2 * m + 1]!) a = m + 1;
+      else return true;
+    }
+    return false;
+  }
+
   /** A missing seq arrived: true if it was missing (and no longer is). */
   fill(seq: number): boolean {
     const r = this.ranges;

@@ -1,98 +1,41 @@
-// One simulated chat user: connects (token on the upgrade), joins its room, sends when the
-// generator says it is due, and records what it receives. It emits measurements into the
-// process's Recorder and owns no statistics itself, only what it needs to tell lost, duplicated
-// and reordered deliveries apart from its room's sequence numbers. Each stay in the room (from
-// joined to leaving) is a window; what was expected in closed windows is kept.
+// One simulated chat user of chatbench's own protocol (docs/protocol.md): connects (token on the
+// upgrade), joins its room, sends when the generator says it is due, and records what it
+// receives. It emits measurements into the process's Recorder and owns no statistics itself; the
+// room's sequence is the server's `seq`, read at the byte level from msg and ack frames, and a
+// client the server dropped resumes its stay with `history` (SimulatedUser keeps the accounting).
 import { encodeJoin, encodeSayRaw, MAX_HISTORY_LIMIT } from '../../../protocol/frames.js';
 import { isAck, isMsg, NumberScanner, tsAt } from '../../../protocol/scan.js';
 import { monoUs } from '../../clock.js';
 import { record } from '../../../results/histogram.js';
-import type { Scheduled } from '../send-schedule.js';
-import { WsConnection, WsState } from './ws-connection.js';
+import { WsState } from './ws-connection.js';
 import { ClientError } from './client-errors.js';
-import { Gaps } from './gaps.js';
-import type { GeneratorContext } from './context.js';
+import { SimulatedUser } from './simulated-user.js';
+
+export { Behaviour } from './simulated-user.js';
 
 const scan = new NumberScanner(); // one per process: frames are read one at a time
 const ACK_RING = 64; // in-flight messages whose send time a sender remembers (ids modulo 64)
 
-export const Behaviour = { Chatty: 0, Lurker: 1, SlowConsumer: 2, Reconnector: 3 } as const;
-export type Behaviour = (typeof Behaviour)[keyof typeof Behaviour];
-
-export class VirtualUser extends WsConnection implements Scheduled {
-  nextSendUs = 0;
-  heapPos = -1;
-  attempts = 0;
-  connectStartUs = 0;
-  joined = false;
-  leaving = false; // a planned close (leave or reconnect), not a failure
-  awaitingAck = false; // closed loop: a message is in flight
-  nextToggleUs = 0; // slow consumers and reconnectors: when their behaviour acts next
-  paused = false;
-  moves = 0; // with a bus: servers moved on from (a failed attempt, a drop), so the next is tried
+export class VirtualUser extends SimulatedUser {
   private resuming = false; // dropped by the server; the stay in the room goes on after the rejoin
   private resumeFrom = 0; // seqs [resumeFrom, resumeTo] are being read back with `history`
   private resumeTo = 0;
-  private windowOpen = false;
-  private joinSeq = 0;
-  private next = 0; // next seq expected in the room
-  private maxSeq = 0;
   private maxDeliveredSeq = 0; // highest seq received as a msg frame (own acks apart)
   private readySeen = false; // `ready` came and our `join` went: a second `ready` changes nothing
-  private missing: Gaps | undefined;
-  private windowDelivered = 0;
-  private own = 0; // own messages acked in this window (never delivered back to us)
-  private unanswered = 0; // own messages of this window with neither ack nor error yet
-  private closedExpected = 0;
-  private closedDelivered = 0;
   private msgId = 0;
   private sendLog: Float64Array | undefined;
 
-  constructor(
-    private readonly ctx: GeneratorContext,
-    readonly index: number,
-    readonly room: string,
-    readonly roomIndex: number,
-    readonly behaviour: Behaviour,
-    readonly waitForAck: boolean,
-  ) {
-    super();
-  }
-
-  start(): void {
-    this.attempts++;
-    this.leaving = false;
+  override start(): void {
     this.readySeen = false;
-    this.connectStartUs = monoUs();
-    this.ctx.rec.connecting++;
-    this.ctx.started(this);
-    this.connect(this.ctx.target(this));
-  }
-
-  /** Not joined within the connect timeout: give up this attempt. */
-  timeOut(limitMs: number): void {
-    this.fail(1000, ClientError.CONNECT_TIMEOUT, `not joined within ${limitMs} ms`);
-  }
-
-  /** The simulated user's name (the token's sub). */
-  get user(): string {
-    return `u${this.index}`;
+    super.start();
   }
 
   /** The server dropped us (resumeOnDrop): reconnect, and keep this stay in the room open. */
-  resume(): void {
+  override resume(): void {
     this.resuming = true;
     this.resumeTo = 0;
     this.attempts = 0;
     this.start();
-  }
-
-  /** Leave for good (ramp-down, churn) or for a moment (reconnector): a planned close. */
-  leave(): void {
-    this.leaving = true;
-    this.closeWindow();
-    if (this.paused) this.resumeReading();
-    this.close(1000);
   }
 
   // ---- WsConnection hooks ----
@@ -122,18 +65,14 @@ export class VirtualUser extends WsConnection implements Scheduled {
       case 'joined':
         if (this.joined) return;
         if (typeof f.seq !== 'number' || !Number.isSafeInteger(f.seq) || f.seq < 0) {
-          this.ctx.rec.error(ClientError.BAD_SEQ);
-          this.fail(1000, ClientError.JOIN_REFUSED, '`joined` without a valid seq');
+          const why = `\`joined\` without a valid seq: ${sample(buf, start, end)} — chatbench's protocol needs the room's seq in joined, msg and ack (docs/protocol.md); a server that is only protocol-like is measured with protocol type json (docs/protocols.md)`;
+          this.ctx.rec.error(ClientError.BAD_SEQ, why);
+          this.fail(1000, ClientError.JOIN_REFUSED, why);
           return;
         }
         if (this.resuming && this.windowOpen) return this.rejoined(f.seq);
-        this.joined = true;
-        this.windowOpen = true;
-        this.unanswered = 0;
-        this.joinSeq = f.seq;
-        this.next = this.joinSeq + 1;
-        this.maxSeq = this.joinSeq;
-        this.maxDeliveredSeq = this.joinSeq;
+        this.openWindow(f.seq);
+        this.maxDeliveredSeq = f.seq;
         this.ctx.joined(this);
         return;
       case 'history':
@@ -153,10 +92,6 @@ export class VirtualUser extends WsConnection implements Scheduled {
         return;
       }
     }
-  }
-
-  protected ended(code: number, error?: Error): void {
-    this.ctx.ended(this, code, error);
   }
 
   // ---- resuming after a drop ----
@@ -210,8 +145,6 @@ export class VirtualUser extends WsConnection implements Scheduled {
 
   // ---- sending ----
 
-  /** Send the message intended for nextSendUs (the generator calls this when it is due, or at
-   * most half a tick before: then it is intended for now). */
   sendDue(nowUs: number): void {
     if (this.state !== WsState.Open || !this.joined) return;
     const id = this.msgId++;
@@ -232,7 +165,12 @@ export class VirtualUser extends WsConnection implements Scheduled {
     const seq = scan.seqOf(buf, start, end);
     if (seq < 0) return this.ctx.rec.error(ClientError.BAD_SEQ);
     const ts = tsAt(buf, scan.after, end);
-    if (!this.track(seq, false, now)) return;
+    if (!this.track(seq, false, now)) {
+      // a seq we had: a duplicate, unless the server sent us our own message (the ack took its place)
+      const from = buf.indexOf(`"from":"${this.user}"`, start, 'latin1');
+      if (from >= 0 && from < end) this.ownMsg(buf, start, end, 'duplicate');
+      return;
+    }
     const intended = ts < 0 ? -1 : scan.readUint(buf, ts, end);
     const actual = ts < 0 ? -1 : scan.readUint(buf, scan.after + 1, end);
     if (intended > 0 && actual > 0) this.ctx.rec.delivery(now, intended, actual);
@@ -248,75 +186,33 @@ export class VirtualUser extends WsConnection implements Scheduled {
     if (this.unanswered > 0) this.unanswered--;
     if (id >= 0 && this.sendLog) record(this.ctx.rec.ack, now - this.sendLog[id % ACK_RING]!);
     if (seq > this.joinSeq) this.own++;
+    // the seq of our own message arrived already as a msg: the server sent it to us, and it was
+    // counted as a delivery it is not
+    if (this.windowOpen && seq > this.joinSeq && seq < this.next && !this.missing?.includes(seq)) this.ownMsg(buf, start, end, 'delivery');
     this.track(seq, true, now);
     if (this.awaitingAck) this.ctx.answered(this);
   }
 
-  /** Follow the room's sequence: own acks fill the gaps our own messages leave in the stream.
-   * Returns true for a new delivery (not a duplicate, not from before we joined). Gaps are ranges
-   * (Gaps): a server's seq far ahead costs no memory, only a large count of lost messages. */
-  private track(seq: number, own: boolean, nowUs: number, recovered = false): boolean {
-    if (!this.windowOpen || seq <= this.joinSeq) return false; // sent before we joined, or we left
-    if (seq > this.maxSeq) this.maxSeq = seq;
-    const rec = this.ctx.rec;
-    if (seq === this.next) {
-      this.next++;
-    } else if (seq > this.next) {
-      if ((this.missing ??= new Gaps()).add(this.next, seq - 1)) rec.error(ClientError.GAPS_OVERFLOW);
-      this.next = seq + 1;
-    } else if (this.missing?.fill(seq)) {
-      // out of order only against other msg frames: an ack is another stream, and a server may
-      // well ack message N before it has delivered N − 1 from someone else
-      // (read back after a resume: late, not out of order)
-      if (!own && !recovered && seq < this.maxDeliveredSeq) rec.reordered++;
-    } else {
-      if (!own && !recovered) rec.duplicated++; // (read back: a seq we had, between the gaps)
-      return false;
+  /** The server sent us our own message: undo what it was counted as, and say so. */
+  private ownMsg(buf: Buffer, start: number, end: number, countedAs: 'duplicate' | 'delivery'): void {
+    if (countedAs === 'duplicate') this.ctx.rec.duplicated--;
+    else {
+      this.windowDelivered--;
+      this.ctx.rec.delivered--;
     }
-    if (own) return recovered;
+    this.ctx.rec.error(ClientError.OWN_MSG, `the server sent a sender its own message (${sample(buf, start, end)}); chatbench's protocol sends the sender an ack instead. A server that reflects messages to their sender is measured with protocol type json or socket.io, which count a reflection as the answer (docs/protocols.md)`);
+  }
+
+  protected cameAfterLater(seq: number): boolean {
+    return seq < this.maxDeliveredSeq;
+  }
+
+  protected delivered1(seq: number): void {
     if (seq > this.maxDeliveredSeq) this.maxDeliveredSeq = seq;
-    this.windowDelivered++;
-    rec.delivered++;
-    rec.lastDeliveryUs = nowUs;
-    return true;
   }
+}
 
-  /** End a stay in the room (we left, or the connection ended): everything up to the highest seq
-   * seen was expected. Idempotent. */
-  closeWindow(): void {
-    if (!this.windowOpen) return;
-    this.windowOpen = false;
-    this.closedExpected += this.windowExpected(this.maxSeq);
-    this.closedDelivered += this.windowDelivered;
-    this.windowDelivered = 0;
-    this.own = 0;
-    this.missing = undefined;
-  }
-
-  /** Highest seq this user saw in its room (ack or msg). */
-  get highestSeq(): number {
-    return this.maxSeq;
-  }
-
-  /** Deliveries this user should have had, given its room's final seq. */
-  expected(finalSeq: number): number {
-    return this.closedExpected + (this.windowOpen ? this.windowExpected(finalSeq) : 0);
-  }
-
-  /** Deliveries expected in the open window up to `lastSeq`: what arrived, plus the gaps — except
-   * that as many gaps as we have unanswered messages of our own may be those messages (their acks
-   * never came: we left first), which were never ours to receive. */
-  private windowExpected(lastSeq: number): number {
-    const gaps = Math.max(0, lastSeq - this.joinSeq - this.own - this.windowDelivered);
-    return this.windowDelivered + Math.max(0, gaps - this.unanswered);
-  }
-
-  /** Own messages of the current stay with neither ack nor error yet. */
-  get inFlight(): number {
-    return this.unanswered;
-  }
-
-  get delivered(): number {
-    return this.closedDelivered + (this.windowOpen ? this.windowDelivered : 0);
-  }
+/** A frame, cut for an error message. */
+function sample(buf: Buffer, start: number, end: number): string {
+  return buf.toString('utf8', start, Math.min(end, start + 200)) + (end - start > 200 ? '…' : '');
 }

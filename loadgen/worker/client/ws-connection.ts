@@ -232,7 +232,7 @@ export abstract class WsConnection {
   /** End the connection for a violation by the server: our close frame with `closeCode`, then the
    * socket goes once it is written; the connection ends with a ClientFailure naming `code`.
    * Returns false, for `return this.fail(…)` in checks. */
-  protected fail(closeCode: number, code: ClientError, message: string): false {
+  protected fail(closeCode: number, code: ClientError | string, message: string): false {
     const socket = this.socket;
     const open = this.state === WsState.Open;
     this.fragments = undefined;
