@@ -13,6 +13,8 @@ import { startEmbeddedServer } from '../loadgen/coordinator/server-process.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
 import type { Result } from '../results/schema.js';
 import { childrenRunning, costOf, spent, type Cost } from './proc-cost.js';
+import { startBenchServer, stopBenchServer } from './servers/bench-process.js';
+import { PROFILES, type ProfileName } from './subject-profiles.js';
 
 const exec = promisify(execFile);
 const SECRET = 'bench-secret';
@@ -30,11 +32,11 @@ const HEAVY: Load = { clients: 1000, roomSize: 50, sendersPerRoom: 6, rate: 10 }
 const ECHO: Load = { clients: 500, roomSize: 1, sendersPerRoom: 1, rate: 20 }; // 10k say/ack round trips/s
 const IDLE: Load = { clients: 5000, roomSize: 10, sendersPerRoom: 0, rate: 0 };
 
-async function chatbench(target: string, load: Load) {
+async function chatbench(target: string, load: Load, protocol: ProfileName = 'chatbench') {
   const senders = load.sendersPerRoom / load.roomSize;
   const behaviours = senders >= 1 ? `chatty: {weight: 1, rate: ${load.rate}}` : senders > 0 ? `chatty: {weight: ${senders}, rate: ${load.rate}}\n  lurker: {weight: ${1 - senders}}` : 'lurker: {weight: 1}';
   const scenario = parseScenario(
-    `name: bench\nclients: ${load.clients}\nrampUp: 2s\nduration: ${HOLD_S + 2}s\ndrain: 2s\ngenerators: 1\nrooms: {size: ${load.roomSize}}\nbodyBytes: 64\nbehaviours:\n  ${behaviours}\n`,
+    `name: bench\nclients: ${load.clients}\nrampUp: 2s\nduration: ${HOLD_S + 2}s\ndrain: 2s\ngenerators: 1\nrooms: {size: ${load.roomSize}}\nbodyBytes: 64\nbehaviours:\n  ${behaviours}\n${PROFILES[protocol]}`,
     'bench.yaml',
   );
   // /proc samples of the generator processes over the same seconds as the hold rows below
@@ -64,6 +66,13 @@ async function plain(url: string, load: Load) {
   return { cpuS: p.cpuUs / 1e6, cost: p.cost, sent: p.sent, delivered: p.delivered, acked: p.acks, rssPerClient: p.rssPerClient, heapPerClient: p.heapPerClient, p99: p.p99Ms, saturated: false };
 }
 
+async function socketIoClients(url: string, load: Load) {
+  const args = { url, clients: load.clients, roomSize: load.roomSize, sendersPerRoom: load.sendersPerRoom, rate: load.rate, seconds: HOLD_S, bodyBytes: 64 };
+  const { stdout } = await exec(process.execPath, ['--expose-gc', dist('bench/socketio-client-loop.js'), JSON.stringify(args)], { timeout: 180_000, maxBuffer: 1 << 20 });
+  const p = JSON.parse(stdout) as { cpuUs: number; delivered: number; rssPerClient: number; heapPerClient: number };
+  return { cpuS: p.cpuUs / 1e6, delivered: p.delivered, rssPerClient: p.rssPerClient, heapPerClient: p.heapPerClient };
+}
+
 const kernelShare = (c: Cost | undefined) => (c ? (100 * c.kernelS) / (c.userS + c.kernelS) : NaN);
 const readsPer = (c: Cost | undefined, n: number) => (c ? c.reads / n : NaN);
 
@@ -71,6 +80,12 @@ function row(label: string, a: number, b: number, digits = 0, note = ''): string
   const f = (v: number) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
   const ratio = Number.isFinite(a / b) ? `${(a / b).toFixed(2)}×` : '';
   return `| ${label} | ${f(a)} | ${f(b)} | ${ratio} | ${note} |`;
+}
+
+/** A row of figures with each one's ratio to the first (chatbench's protocol). */
+function protocolRow(label: string, values: number[], digits: number, note = ''): string {
+  const f = (v: number) => (Number.isFinite(v) ? v.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : 'n/a');
+  return `| ${label} | ${values.map((v, i) => (i === 0 ? f(v) : `${f(v)} (${(v / values[0]!).toFixed(2)}×)`)).join(' | ')} | ${note} |`;
 }
 
 async function main(): Promise<void> {
@@ -88,6 +103,26 @@ async function main(): Promise<void> {
     const [ch, ph] = await both('heavy fan-out', HEAVY);
     const [ce, pe] = await both('echo', ECHO);
     const [ci, pi] = await both('idle', IDLE);
+
+    // other servers' protocols: the generator against the comparison subjects, and the official
+    // socket.io-client, one per user, against the same Socket.IO server
+    const subjects = [await startBenchServer([dist('bench/servers/json-chat.js')]), await startBenchServer([dist('bench/servers/socketio-chat.js')])];
+    const [jsonUrl, sioUrl] = subjects.map((s) => `ws://127.0.0.1:${s.port}/`) as [string, string];
+    let others;
+    try {
+      console.error('fan-out and idle: json profile…');
+      const jf = await chatbench(jsonUrl, FANOUT, 'json');
+      const ji = await chatbench(jsonUrl, IDLE, 'json');
+      console.error('fan-out and idle: socket.io profile…');
+      const sf = await chatbench(sioUrl, FANOUT, 'socket.io');
+      const si = await chatbench(sioUrl, IDLE, 'socket.io');
+      console.error('fan-out and idle: one socket.io-client per user…');
+      const of = await socketIoClients(sioUrl, FANOUT);
+      const oi = await socketIoClients(sioUrl, IDLE);
+      others = { jf, ji, sf, si, of, oi };
+    } finally {
+      for (const s of subjects) await stopBenchServer(s);
+    }
 
     const perCpu = (n: number, cpu: number) => n / cpu;
     const lines = [
@@ -113,6 +148,18 @@ async function main(): Promise<void> {
       row('idle: KiB JS heap per simulated client (live, after a full GC)', ci.heapPerClient / 1024, pi.heapPerClient / 1024, 2),
       ``,
       cf.saturated || ce.saturated || ch.saturated ? '**chatbench flagged its generator as saturated in a measurement: the figures above are a floor.**' : 'chatbench did not flag its generator as saturated in any measurement.',
+      ``,
+      `## Other servers' protocols: the generator's cost per protocol, and one socket.io-client per user`,
+      ``,
+      `The fan-out and idle loads above; chatbench's protocol against the reference server (callback), \`json\` against bench/servers/json-chat.ts, \`socket.io\` and the official socket.io-client (one per user, as Artillery and Locust do it) against bench/servers/socketio-chat.ts (one node).`,
+      ``,
+      `| figure | chatbench protocol | json | socket.io | socket.io-client per user | goal |`,
+      `|---|---:|---:|---:|---:|---|`,
+      protocolRow('fan-out: generator CPU-ms per 1,000 received', [cf, others.jf, others.sf, others.of].map((x) => (x.cpuS * 1e6) / x.delivered), 2, 'json, socket.io ≤ 1.3× chatbench protocol'),
+      protocolRow('fan-out: deliveries measured (hold)', [cf, others.jf, others.sf, others.of].map((x) => x.delivered), 0),
+      protocolRow('idle: KiB RSS per simulated client', [ci, others.ji, others.si, others.oi].map((x) => x.rssPerClient / 1024), 2, '≤ 2.5 KiB'),
+      protocolRow('idle: KiB JS heap per simulated client', [ci, others.ji, others.si, others.oi].map((x) => x.heapPerClient / 1024), 2),
+      others.jf.saturated || others.sf.saturated ? '**chatbench flagged its generator as saturated in a protocol measurement.**' : '',
     ];
     console.log(lines.join('\n'));
   } finally {

@@ -42,8 +42,11 @@ interface Figures {
   saturated?: boolean;
 }
 
-async function chatbench(url: string): Promise<Figures> {
-  const yaml = `name: truth\nclients: ${LOAD.clients}\nrampUp: ${LOAD.rampS}s\nduration: ${LOAD.holdS}s\ndrain: ${LOAD.drainS}s\ngenerators: 1\nrooms: {size: ${LOAD.roomSize}}\nbodyBytes: ${LOAD.bodyBytes}\nbehaviours:\n  chatty: {weight: 1, rate: ${LOAD.rate}}\n`;
+// chatbench on the null relay speaks a JSON profile: the relay forwards its frames as they are
+const RELAY_PROFILE = 'protocol: {type: json, path: "/?room={room}", say: {send: {type: say, text: "{body}"}}, message: {match: {type: say}, text: text}}\n';
+
+async function chatbench(url: string, relay = false): Promise<Figures> {
+  const yaml = `name: truth\nclients: ${LOAD.clients}\nrampUp: ${LOAD.rampS}s\nduration: ${LOAD.holdS}s\ndrain: ${LOAD.drainS}s\ngenerators: 1\nrooms: {size: ${LOAD.roomSize}}\nbodyBytes: ${LOAD.bodyBytes}\nbehaviours:\n  chatty: {weight: 1, rate: ${LOAD.rate}}\n${relay ? RELAY_PROFILE : ''}`;
   const r = await runScenario({ scenario: parseScenario(yaml, 'truth.yaml'), target: url, secret: SECRET, log: () => {} });
   const e = r.latencyMs;
   return { p50: e.e2e.p50 ?? NaN, p99: e.e2e.p99 ?? NaN, u50: e.e2eUncorrected.p50 ?? NaN, u99: e.e2eUncorrected.p99 ?? NaN, delivered: r.messages.delivered, instrument: r.generator.instrumentDelayMs?.p50 ?? null, saturated: r.generator.saturated };
@@ -76,7 +79,7 @@ async function main(): Promise<void> {
     }
     const relay = only.includes('relay') ? await startBenchServer([dist('bench/servers/null-relay.js')], pinning?.server) : undefined;
     if (relay) started.push(relay);
-    const floor: Figures[] = [];
+    const floor = { cb: [] as Figures[], ind: [] as Figures[] };
     console.error(`bench:truth — ${ROUNDS} rounds; ${LOAD.clients} clients in rooms of ${LOAD.roomSize}, ${LOAD.rate} msg/s each, ${LOAD.holdS} s hold${pinning ? `; servers on CPU ${pinning.server}, clients on CPU ${pinning.generator}` : ''}`);
     for (let round = 0; round < ROUNDS; round++) {
       // ABBA: chatbench first in even rounds, the independent client first in odd ones
@@ -89,9 +92,12 @@ async function main(): Promise<void> {
         }
       }
       if (relay) {
-        const f = await independent(`ws://127.0.0.1:${relay.port}/`, true);
-        floor.push(f);
-        console.error(`round ${round + 1} null relay: uncorrected p50 ${f.u50.toFixed(3)} ms, ${f.delivered} delivered`);
+        const url = `ws://127.0.0.1:${relay.port}/`;
+        for (const who of round % 2 === 0 ? (['cb', 'ind'] as const) : (['ind', 'cb'] as const)) {
+          const f = who === 'cb' ? await chatbench(url, true) : await independent(url, true);
+          floor[who].push(f);
+          console.error(`round ${round + 1} null relay ${who}: p50 ${f.p50.toFixed(3)} uncorrected p50 ${f.u50.toFixed(3)} ms, ${f.delivered} delivered`);
+        }
       }
     }
     const lines = [
@@ -108,24 +114,23 @@ async function main(): Promise<void> {
       ['uncorrected p50', 'u50'],
       ['uncorrected p99', 'u99'],
     ] as const;
-    for (const s of servers) {
+    const rows = [...servers, ...(relay ? [{ key: 'relay', name: 'null relay (loopback floor)', cb: floor.cb, ind: floor.ind }] : [])];
+    for (const s of rows) {
       for (const [label, key] of figures) {
         const c = s.cb.map((f) => f[key]);
         const i = s.ind.map((f) => f[key]);
         lines.push(`| ${s.name} | ${label} | ${spread(c)} | ${spread(i)} | ${spread(c.map((v, k) => v - i[k]!))} | ${spread(c.map((v, k) => v / i[k]!))}× |`);
       }
       const inst = s.cb.map((f) => f.instrument).filter((v): v is number => typeof v === 'number');
-      if (inst.length) lines.push(`| ${s.name} | chatbench's own delay p50 (readable → recorded) | ${spread(inst, 3)} | | | |`);
+      if (inst.length) lines.push(`| ${s.name} | chatbench's own delay p50 (in-turn wait) | ${spread(inst, 3)} | | | |`);
     }
-    if (floor.length) {
-      lines.push(`| null relay (loopback floor) | uncorrected p50 | | ${spread(floor.map((f) => f.u50))} | | |`);
-      lines.push(`| null relay (loopback floor) | uncorrected p99 | | ${spread(floor.map((f) => f.u99))} | | |`);
+    if (relay) {
       for (const s of servers) {
-        const over = s.cb.map((f, k) => f.u50 - floor[k]!.u50);
-        lines.push(`| ${s.name} | chatbench uncorrected p50 − null relay's | ${spread(over)} | ${spread(s.ind.map((f, k) => f.u50 - floor[k]!.u50))} | | |`);
+        const over = (who: 'cb' | 'ind') => s[who].map((f, k) => f.u50 - floor[who][k]!.u50);
+        lines.push(`| ${s.name} | uncorrected p50 − the same client's on the null relay | ${spread(over('cb'))} | ${spread(over('ind'))} | | |`);
       }
     }
-    const saturated = servers.some((s) => s.cb.some((f) => f.saturated));
+    const saturated = [...servers, floor].some((s) => s.cb.some((f) => f.saturated));
     lines.push('', saturated ? '**chatbench flagged its generator as saturated in a round: those figures are suspect.**' : 'chatbench did not flag its generator as saturated in any round.');
     console.log(lines.join('\n'));
   } finally {

@@ -34,6 +34,9 @@ export interface RunOptions {
   secret?: string;
   /** A private JWK file: clients sign RS256/ES256/EdDSA tokens with it (for a --target). */
   tokenKey?: string;
+  /** Local processes behind the --target URLs (in their order): their RSS and CPU come from /proc,
+   * for servers without chatbench's /metrics. */
+  targetPids?: number[];
   /** Embedded servers only: which build and extra flags (default: this checkout's, none). */
   server?: ServerBuild;
   /** Run only this shard's rooms (docs/distributed.md); needs a --target. */
@@ -61,6 +64,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   let redis: RedisProcess | undefined;
   let ownCores: string | undefined;
   if (scenario.faults.length && o.target) throw new TargetUnreachableError('scenario faults act on the servers a run starts itself: drop --target, or the faults');
+  if (scenario.protocol.type !== 'chatbench' && !o.target) throw new TargetUnreachableError(`protocol ${scenario.protocol.type} is another server's: give --target ws://HOST:PORT of the server that speaks it (the embedded server speaks chatbench's protocol)`);
   if (o.shard && !o.target) throw new ShardError('--shard needs --target: every shard of a run loads the same servers');
   const mine = shardClients(exec.clients, roomMapper(scenario.rooms, exec.clients), o.shard);
   if (o.shard && mine.length === 0) throw new ShardError(`shard ${o.shard.index}/${o.shard.count} has no clients: the scenario's rooms do not reach every shard (rooms are dealt round robin); use fewer shards`);
@@ -94,7 +98,11 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     // one place probes the servers: the run, or shard 0 of a sharded run (merge takes its figures)
     const probes = !o.shard || o.shard.index === 0;
     const servers: ServerEndpoint[] = probes
-      ? urls.map((u, i) => ({ url: `http://${u.host}`, ...(embedded[i] ? { pid: embedded[i].pid } : {}) })) : [];
+      ? urls.map((u, i) => {
+          const pid = embedded[i]?.pid ?? o.targetPids?.[i];
+          return { url: `http://${u.host}`, ...(pid ? { pid } : {}) };
+        })
+      : [];
     const targets: Target[] = urls.map((u) => ({ host: u.hostname, port: Number(u.port || 80), path: u.pathname + u.search }));
     const processes = scenario.generators ?? Math.max(1, Math.ceil(mine.length / CLIENTS_PER_PROCESS));
     const loopback = urls.every((u) => isLoopback(u.hostname));
@@ -121,7 +129,8 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       }
       samples.push(s);
     };
-    const bus = probes && scenario.bus === 'redis' ? new BusProbe(servers.map((s) => s.url), redis?.url) : undefined;
+    // the bus figures are the reference cluster's /metrics; another server's cluster has its own
+    const bus = probes && scenario.bus === 'redis' && scenario.protocol.type === 'chatbench' ? new BusProbe(servers.map((s) => s.url), redis?.url) : undefined;
     const faults = new FaultInjector(scenario.faults, embedded, redis, o.log);
     const sample = async () => {
       hostSamples.push(sampleHost(monoUs()));
