@@ -6,7 +6,7 @@ import { encodeJoin, encodeSay } from '../protocol/frames.js';
 import { signToken } from '../protocol/token.js';
 import { monoUs } from '../loadgen/clock.js';
 import { createHistogram, record } from '../results/histogram.js';
-import { costOf, spent } from './proc-cost.js';
+import { measureAndReport, memoryBaseline } from './client-loop-report.js';
 
 interface Args {
   url: string;
@@ -23,10 +23,7 @@ const a = JSON.parse(process.argv[2]!) as Args;
 const hist = createHistogram();
 const body = 'x'.repeat(a.bodyBytes);
 const counts = { sent: 0, delivered: 0, acks: 0 };
-// started with --expose-gc: memory is compared live, after a full collection, as chatbench does
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-collectGarbage?.();
-const baseline = process.memoryUsage();
+const baseline = memoryBaseline();
 let joined = 0;
 const sockets: WebSocket[] = [];
 const timers: NodeJS.Timeout[] = [];
@@ -55,29 +52,10 @@ for (let i = 0; i < a.clients; i++) {
   });
 }
 
-async function measure(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 1000)); // settle
-  collectGarbage?.();
-  const peak = process.memoryUsage();
-  const c0 = process.cpuUsage();
-  const k0 = costOf(process.pid);
-  const n0 = { ...counts };
-  await new Promise((r) => setTimeout(r, a.seconds * 1000));
-  const c1 = process.cpuUsage();
-  const cost = spent([k0], [costOf(process.pid)]);
-  for (const t of timers) clearInterval(t);
-  process.stdout.write(
-    JSON.stringify({
-      cpuUs: c1.user - c0.user + c1.system - c0.system,
-      cost,
-      sent: counts.sent - n0.sent,
-      delivered: counts.delivered - n0.delivered,
-      acks: counts.acks - n0.acks,
-      rssPerClient: (peak.rss - baseline.rss) / a.clients,
-      heapPerClient: (peak.heapUsed - baseline.heapUsed) / a.clients,
-      p99Ms: hist.getValueAtPercentile(99) / 1000,
-    }) + '\n',
-  );
-  for (const ws of sockets) ws.terminate();
-  process.exit(0);
+function measure(): Promise<never> {
+  const stop = () => {
+    for (const t of timers) clearInterval(t);
+    for (const ws of sockets) ws.terminate();
+  };
+  return measureAndReport({ counts, baseline, clients: a.clients, seconds: a.seconds, hist, stop });
 }

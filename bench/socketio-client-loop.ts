@@ -4,7 +4,7 @@
 // timestamp in each message and an HDR histogram; it reports its own CPU and memory per client.
 import { io, type Socket } from 'socket.io-client';
 import * as hdr from 'hdr-histogram-js';
-import { costOf, spent } from './proc-cost.js';
+import { measureAndReport, memoryBaseline } from './client-loop-report.js';
 
 interface Args {
   url: string;
@@ -21,9 +21,7 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
 const counts = { sent: 0, delivered: 0, acks: 0 };
 const body = 'x'.repeat(a.bodyBytes);
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-collectGarbage?.();
-const baseline = process.memoryUsage();
+const baseline = memoryBaseline();
 const sockets: Socket[] = [];
 const timers: NodeJS.Timeout[] = [];
 let joined = 0;
@@ -56,29 +54,10 @@ for (let i = 0; i < a.clients; i++) {
   });
 }
 
-async function measure(): Promise<void> {
-  await new Promise((r) => setTimeout(r, 1000)); // settle
-  collectGarbage?.();
-  const peak = process.memoryUsage();
-  const c0 = process.cpuUsage();
-  const k0 = costOf(process.pid);
-  const n0 = { ...counts };
-  await new Promise((r) => setTimeout(r, a.seconds * 1000));
-  const c1 = process.cpuUsage();
-  const cost = spent([k0], [costOf(process.pid)]);
-  for (const t of timers) clearInterval(t);
-  process.stdout.write(
-    JSON.stringify({
-      cpuUs: c1.user - c0.user + c1.system - c0.system,
-      cost,
-      sent: counts.sent - n0.sent,
-      delivered: counts.delivered - n0.delivered,
-      acks: counts.acks - n0.acks,
-      rssPerClient: (peak.rss - baseline.rss) / a.clients,
-      heapPerClient: (peak.heapUsed - baseline.heapUsed) / a.clients,
-      p99Ms: hist.totalCount ? hist.getValueAtPercentile(99) / 1000 : NaN,
-    }) + '\n',
-  );
-  for (const s of sockets) s.disconnect();
-  process.exit(0);
+function measure(): Promise<never> {
+  const stop = () => {
+    for (const t of timers) clearInterval(t);
+    for (const s of sockets) s.disconnect();
+  };
+  return measureAndReport({ counts, baseline, clients: a.clients, seconds: a.seconds, hist, stop });
 }

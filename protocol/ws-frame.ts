@@ -21,6 +21,14 @@ export type OutFrame = string | SharedFrame;
 
 export function frameText(text: string): Buffer {
   const length = Buffer.byteLength(text);
+  const out = allocTextFrame(length);
+  out.write(text, out.length - length, 'utf8');
+  return out;
+}
+
+/** A server text frame of `length` payload bytes with its header written; the payload goes in
+ * its last `length` bytes. */
+export function allocTextFrame(length: number): Buffer {
   const header = length < 126 ? 2 : length < 65_536 ? 4 : 10;
   const out = Buffer.allocUnsafe(header + length);
   out[0] = 0x81; // FIN, text
@@ -33,7 +41,6 @@ export function frameText(text: string): Buffer {
     out.writeUInt32BE(Math.floor(length / 2 ** 32), 2);
     out.writeUInt32BE(length >>> 0, 6);
   }
-  out.write(text, header, 'utf8');
   return out;
 }
 

@@ -43,6 +43,26 @@ describe('a hostile server', () => {
     expect(failedChecks(r)).toContain('protocol violations');
   });
 
+  it('answering `joined` without a seq: the join is refused with what was wrong, pointing to protocol type json', async () => {
+    const { r } = await against('joined-no-seq');
+    expect(r.connections.peak).toBe(0);
+    expect(r.errors.CONNECT_JOIN_REFUSED).toBeGreaterThanOrEqual(10);
+    expect(r.errorSamples!.CONNECT_JOIN_REFUSED).toMatch(/^`joined` without a valid seq: \{"type":"joined","room":"r\d+","members":1\} — .*protocol type json/);
+    expect(failedChecks(r)).toContain('clients connected');
+  });
+
+  it('sending a sender its own message: not a delivery nor a duplicate, said in words', async () => {
+    const { r } = await against('own-msg');
+    expect(r.messages.sent).toBeGreaterThan(50);
+    expect(r.messages.acked).toBe(r.messages.sent);
+    // each connection is alone in its "room" here: nothing was anyone else's to receive
+    expect(r.messages.delivered).toBe(0);
+    expect(r.messages.duplicated).toBe(0);
+    expect(r.errors.CLIENT_OWN_MSG).toBe(r.messages.sent);
+    expect(r.errorSamples!.CLIENT_OWN_MSG).toMatch(/the server sent a sender its own message \(\{"type":"msg".*protocol type json or socket\.io/);
+    expect(failedChecks(r)).toContain('protocol violations');
+  });
+
   it('leaving thousands of separate seq gaps: tracked as ranges, counted as lost', async () => {
     const { r } = await against('seq-gaps');
     expect(r.messages.delivered).toBeGreaterThan(20);

@@ -6,7 +6,7 @@
 //   node dist/bench/servers/null-relay.js   (prints "listening on http://127.0.0.1:PORT")
 import { createServer, type Socket } from 'node:net';
 import { frameHeader, unmask } from '../../server/ws/client-frames.js';
-import { websocketAccept } from '../../protocol/ws-frame.js';
+import { allocTextFrame, websocketAccept } from '../../protocol/ws-frame.js';
 
 const EMPTY = Buffer.alloc(0);
 const rooms = new Map<string, Set<Relay>>();
@@ -56,18 +56,8 @@ class Relay {
 
   /** One server frame (unmasked, same payload) written to every other member. */
   private forward(off: number, headerBytes: number, payloadBytes: number): void {
-    const head = payloadBytes < 126 ? 2 : payloadBytes < 65_536 ? 4 : 10;
-    const out = Buffer.allocUnsafe(head + payloadBytes);
-    out[0] = 0x81;
-    if (head === 2) out[1] = payloadBytes;
-    else if (head === 4) {
-      out[1] = 126;
-      out.writeUInt16BE(payloadBytes, 2);
-    } else {
-      out[1] = 127;
-      out.writeBigUInt64BE(BigInt(payloadBytes), 2);
-    }
-    const payload = out.subarray(head);
+    const out = allocTextFrame(payloadBytes);
+    const payload = out.subarray(out.length - payloadBytes);
     this.buf.copy(payload, 0, off + headerBytes, off + headerBytes + payloadBytes);
     unmask(payload, this.buf, off + headerBytes - 4);
     for (const m of this.members!) if (m !== this) m.socket.write(out);

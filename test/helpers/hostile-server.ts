@@ -15,7 +15,9 @@ export type Hostility =
   | 'refuse-all' // answers every say with an error frame carrying its ref
   | 'http-500' // the upgrade answered 500
   | 'no-upgrade' // the upgrade never answered
-  | 'weird-http'; // plain GETs (/metrics, /healthz) answered with 101 and then silence
+  | 'weird-http' // plain GETs (/metrics, /healthz) answered with 101 and then silence
+  | 'joined-no-seq' // `joined` without a seq: a server that is only protocol-like
+  | 'own-msg'; // sends a sender its own message as `msg` (as io.to(room) does), then the ack
 
 const GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
 
@@ -77,6 +79,7 @@ export class HostileServer {
     s.on('error', () => s.destroy());
     let buf = Buffer.alloc(0);
     let upgraded = false;
+    let user = 'x';
     s.on('data', (chunk: Buffer) => {
       buf = Buffer.concat([buf, chunk]);
       if (!upgraded) {
@@ -85,6 +88,9 @@ export class HostileServer {
         const head = buf.toString('latin1', 0, end);
         buf = buf.subarray(end + 4);
         const key = /sec-websocket-key:\s*(\S+)/i.exec(head)?.[1];
+        // the user's name, from the token's claims (own-msg sends it back as `from`)
+        const claims = /authorization: bearer [^.]+\.([^.]+)\./i.exec(head)?.[1];
+        user = claims ? (JSON.parse(Buffer.from(claims, 'base64url').toString()) as { sub: string }).sub : 'x';
         if (!key) return this.plainHttp(s);
         if (this.mode === 'no-upgrade') return;
         if (this.mode === 'http-500') return void s.end('HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n');
@@ -95,7 +101,7 @@ export class HostileServer {
       }
       const { texts, rest } = readFrames(buf);
       buf = Buffer.from(rest);
-      for (const t of texts) this.onText(s, JSON.parse(t) as { type: string; room?: string; id?: number; ts?: string });
+      for (const t of texts) this.onText(s, JSON.parse(t) as { type: string; room?: string; id?: number; ts?: string }, user);
     });
   }
 
@@ -104,8 +110,9 @@ export class HostileServer {
     s.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
   }
 
-  private onText(s: Socket, f: { type: string; room?: string; id?: number; ts?: string }): void {
+  private onText(s: Socket, f: { type: string; room?: string; id?: number; ts?: string }, user: string): void {
     if (f.type === 'join') {
+      if (this.mode === 'joined-no-seq') return void s.write(text(`{"type":"joined","room":"${f.room}","members":1}`));
       s.write(text(`{"type":"joined","room":"${f.room}","members":1,"seq":0}`));
       if (this.mode === 'huge-frame') s.write(Buffer.from([0x81, 127, 0, 0, 1, 0, 0, 0, 0, 0])); // 2^40 bytes announced
       if (this.mode === 'reserved-opcode') s.write(frame(0x3, 'x'));
@@ -123,6 +130,11 @@ export class HostileServer {
         s.write(text(`{"type":"msg","room":"${f.room}","from":"x","id":1,"seq":9007199254740991,"ts":${ts},"body":"x"}`));
         s.write(text(`{"type":"msg","room":"${f.room}","from":"x","id":2,"seq":${'9'.repeat(400)},"ts":${ts},"body":"x"}`));
         return void s.write(text(`{"type":"ack","id":${f.id},"room":"${f.room}","seq":9007199254740990}`));
+      case 'own-msg':
+        // a room of one: every message is the sender's own, sent back before its ack
+        this.seq++;
+        s.write(text(`{"type":"msg","room":"${f.room}","from":"${user}","id":${f.id},"seq":${this.seq},"ts":${ts},"body":"x"}`));
+        return void s.write(text(`{"type":"ack","id":${f.id},"room":"${f.room}","seq":${this.seq}}`));
       case 'seq-gaps':
         this.seq += 2; // every other seq never comes
         return void s.write(text(`{"type":"msg","room":"${f.room}","from":"x","id":1,"seq":${this.seq},"ts":${ts},"body":"x"}`));
