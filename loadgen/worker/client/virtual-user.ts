@@ -200,7 +200,8 @@ export class VirtualUser extends SimulatedUser {
       this.windowDelivered--;
       this.ctx.rec.delivered--;
     }
-    this.ctx.rec.error(ClientError.OWN_MSG, `the server sent a sender its own message (${sample(buf, start, end)}); chatbench's protocol sends the sender an ack instead. A server that reflects messages to their sender is measured with protocol type json or socket.io, which count a reflection as the answer (docs/protocols.md)`);
+    const seen = countedAs === 'duplicate' ? `after its ack: ${sample(buf, start, end)}` : `as a msg before its ack (${sample(buf, start, end)})`;
+    this.ctx.rec.error(ClientError.OWN_MSG, `the server sent a sender its own message ${seen}; chatbench's protocol sends the sender an ack instead. A server that reflects messages to their sender is measured with protocol type json or socket.io, which count a reflection as the answer (docs/protocols.md)`);
   }
 
   protected cameAfterLater(seq: number): boolean {
