@@ -35,6 +35,7 @@ const BEHAVIOUR_CHECK_US = 50_000;
 const CODES = { chatty: Behaviour.Chatty, lurker: Behaviour.Lurker, 'slow-consumer': Behaviour.SlowConsumer, reconnector: Behaviour.Reconnector } as const;
 
 const UNMATCHED_SAMPLES = 5;
+const UNMATCHED_KINDS = 100; // a server inventing a new kind per frame costs no more memory than this
 // chatbench's own protocol has no codec (VirtualUser speaks it): this one is never called
 const NO_CODEC: Codec = { answers: true, rules: [], path: () => '', opened: () => {}, frame: () => {}, say: () => '' };
 const SAMPLE_CHARS = 200;
@@ -155,7 +156,8 @@ export class Generator implements MarkerContext {
   }
 
   unmatched(kind: string, frame: string): void {
-    const key = kind.slice(0, 80);
+    let key = kind.slice(0, 80);
+    if (!this.unmatchedKinds.has(key) && this.unmatchedKinds.size >= UNMATCHED_KINDS) key = '(other kinds)';
     this.unmatchedKinds.set(key, (this.unmatchedKinds.get(key) ?? 0) + 1);
     if (this.unmatchedSamples.length < UNMATCHED_SAMPLES) this.unmatchedSamples.push(frame.length > SAMPLE_CHARS ? `${frame.slice(0, SAMPLE_CHARS)}…` : frame);
   }
