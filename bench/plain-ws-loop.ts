@@ -6,27 +6,16 @@ import { encodeJoin, encodeSay } from '../protocol/frames.js';
 import { signToken } from '../protocol/token.js';
 import { monoUs } from '../loadgen/clock.js';
 import { createHistogram, record } from '../results/histogram.js';
-import { measureAndReport, memoryBaseline } from './client-loop-report.js';
+import { ClientLoop, type LoopArgs } from './client-loop.js';
 
-interface Args {
-  url: string;
-  secret: string;
-  clients: number;
-  roomSize: number;
-  sendersPerRoom: number;
-  rate: number;
-  seconds: number;
-  bodyBytes: number;
-}
-
-const a = JSON.parse(process.argv[2]!) as Args;
+const a = JSON.parse(process.argv[2]!) as LoopArgs & { secret: string };
 const hist = createHistogram();
 const body = 'x'.repeat(a.bodyBytes);
-const counts = { sent: 0, delivered: 0, acks: 0 };
-const baseline = memoryBaseline();
-let joined = 0;
 const sockets: WebSocket[] = [];
-const timers: NodeJS.Timeout[] = [];
+const loop = new ClientLoop(a, hist, () => {
+  for (const ws of sockets) ws.terminate();
+});
+const counts = loop.counts;
 
 for (let i = 0; i < a.clients; i++) {
   const room = `p${Math.floor(i / a.roomSize)}`;
@@ -39,23 +28,6 @@ for (let i = 0; i < a.clients; i++) {
       if (typeof f.ts === 'number') record(hist, monoUs() - f.ts);
     } else if (f.type === 'ack') counts.acks++;
     else if (f.type === 'ready') ws.send(encodeJoin(room, 0));
-    else if (f.type === 'joined') {
-      if (i % a.roomSize < a.sendersPerRoom && a.rate > 0) {
-        timers.push(
-          setInterval(() => {
-            ws.send(encodeSay(room, counts.sent++, body, monoUs()));
-          }, 1000 / a.rate),
-        );
-      }
-      if (++joined === a.clients) void measure();
-    }
+    else if (f.type === 'joined') loop.joined(i, () => ws.send(encodeSay(room, counts.sent++, body, monoUs())));
   });
-}
-
-function measure(): Promise<never> {
-  const stop = () => {
-    for (const t of timers) clearInterval(t);
-    for (const ws of sockets) ws.terminate();
-  };
-  return measureAndReport({ counts, baseline, clients: a.clients, seconds: a.seconds, hist, stop });
 }

@@ -4,27 +4,17 @@
 // timestamp in each message and an HDR histogram; it reports its own CPU and memory per client.
 import { io, type Socket } from 'socket.io-client';
 import * as hdr from 'hdr-histogram-js';
-import { measureAndReport, memoryBaseline } from './client-loop-report.js';
+import { ClientLoop, type LoopArgs } from './client-loop.js';
 
-interface Args {
-  url: string;
-  clients: number;
-  roomSize: number;
-  sendersPerRoom: number;
-  rate: number;
-  seconds: number;
-  bodyBytes: number;
-}
-
-const a = JSON.parse(process.argv[2]!) as Args;
+const a = JSON.parse(process.argv[2]!) as LoopArgs;
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 const hist = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false });
-const counts = { sent: 0, delivered: 0, acks: 0 };
 const body = 'x'.repeat(a.bodyBytes);
-const baseline = memoryBaseline();
 const sockets: Socket[] = [];
-const timers: NodeJS.Timeout[] = [];
-let joined = 0;
+const loop = new ClientLoop(a, hist, () => {
+  for (const s of sockets) s.disconnect();
+});
+const counts = loop.counts;
 
 for (let i = 0; i < a.clients; i++) {
   const room = `s${Math.floor(i / a.roomSize)}`;
@@ -40,24 +30,11 @@ for (let i = 0; i < a.clients; i++) {
     if (ts > 0) hist.recordValue(Math.max(1, at - ts));
   });
   socket.on('connect', () => {
-    socket.emit('join room', room, () => {
-      if (i % a.roomSize < a.sendersPerRoom && a.rate > 0) {
-        timers.push(
-          setInterval(() => {
-            socket.emit('chat message', { room, text: `${i}:${nowUs()}:${body}` }, () => counts.acks++);
-            counts.sent++;
-          }, 1000 / a.rate),
-        );
-      }
-      if (++joined === a.clients) void measure();
-    });
+    socket.emit('join room', room, () =>
+      loop.joined(i, () => {
+        socket.emit('chat message', { room, text: `${i}:${nowUs()}:${body}` }, () => counts.acks++);
+        counts.sent++;
+      }),
+    );
   });
-}
-
-function measure(): Promise<never> {
-  const stop = () => {
-    for (const t of timers) clearInterval(t);
-    for (const s of sockets) s.disconnect();
-  };
-  return measureAndReport({ counts, baseline, clients: a.clients, seconds: a.seconds, hist, stop });
 }
