@@ -21,12 +21,24 @@ export const SCENARIO_FLAGS = {
   rate: { type: 'string', arg: 'R', help: "override the rate (the executor's overall rate, or each sender's)" },
 } as const satisfies Flags;
 
+/** How chatbench starts a server from a shell command (`--server-cmd`, the gate's `--*-cmd`). */
+export const SERVER_CMD_FLAGS = {
+  'server-path': { type: 'string', arg: 'PATH', help: 'the WebSocket path on a command-started server (default /)' },
+  'ready-url': { type: 'string', arg: 'URL', help: 'a command-started server is ready when this answers 2xx ({port} replaced; default: when its port accepts)' },
+  'ready-timeout': { type: 'string', default: '30s', arg: 'D', help: 'how long a command-started server may take to be ready (default 30s)' },
+} as const satisfies Flags;
+
+const SERVER_CMD_HELP = 'start your own server with this shell command for every run: {port} (and $PORT) is a free loopback port it must listen on; its process tree is measured, its output kept in the run directory, and it is stopped after (SIGTERM, then SIGKILL)';
+
 // off by default: measured (npm run bench:pinning, docs/gate.md) it did not lower the spread here
 const pinFlag = (dflt: 'off') => ({ type: 'string', default: dflt, arg: 'auto|on|off', help: `embedded servers on half the cores, the generator on the other half (taskset; default ${dflt}; auto: when ≥ 2 cores)` }) as const;
 
 export const RUN_FLAGS = {
   variant: { type: 'string', arg: 'NAME', help: "server variant to start (default: the scenario's)" },
   target: { type: 'string', arg: 'ws://H:P[,…]', help: 'test running servers instead of starting one' },
+  'server-cmd': { type: 'string', arg: '"CMD {port}"', help: SERVER_CMD_HELP },
+  'server-cwd': { type: 'string', arg: 'DIR', help: 'the directory --server-cmd runs in (default: here)' },
+  ...SERVER_CMD_FLAGS,
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/runs/<time>-<scenario>-<variant>)' },
   json: { type: 'boolean', default: false, help: 'print the result JSON on stdout' },
   'token-key': { type: 'string', arg: 'FILE', help: 'a private JWK: clients sign RS256/ES256/EdDSA tokens (scenario auth:)' },
@@ -46,6 +58,9 @@ export const MERGE_FLAGS = {
 export const COMPARE_FLAGS = {
   variants: { type: 'string', default: VARIANTS.join(','), arg: 'a,b,…', help: `variants to compare (default ${VARIANTS.join(',')})` },
   repeat: { type: 'string', default: '1', arg: 'N', help: 'rounds, interleaved; each figure is the median over them' },
+  'server-cmd': { type: 'string', multiple: true, arg: '"CMD {port}"', help: 'compare servers started by these shell commands instead of variants (repeatable; see run --server-cmd)' },
+  labels: { type: 'string', arg: 'a,b,…', help: 'names for the --server-cmd columns (default: command 1, command 2, …)' },
+  ...SERVER_CMD_FLAGS,
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/compare/<time>-<scenario>)' },
   pin: pinFlag('off'),
   ...SCENARIO_FLAGS,
@@ -58,10 +73,19 @@ export const GATE_FLAGS = {
   'candidate-variant': { type: 'string', arg: 'V', help: "the candidate's server variant (default: the scenario's)" },
   'baseline-args': { type: 'string', arg: '"…"', help: 'extra `serve` flags for the baseline' },
   'candidate-args': { type: 'string', arg: '"…"', help: 'extra `serve` flags for the candidate' },
+  'baseline-cmd': { type: 'string', arg: '"CMD {port}"', help: 'your own baseline server: a shell command started for every run ({port}/$PORT: the port to listen on; see run --server-cmd)' },
+  'candidate-cmd': { type: 'string', arg: '"CMD {port}"', help: 'the same for the candidate' },
+  'baseline-cwd': { type: 'string', arg: 'DIR', help: 'the directory --baseline-cmd runs in (e.g. a checkout of the base branch)' },
+  'candidate-cwd': { type: 'string', arg: 'DIR', help: 'the directory --candidate-cmd runs in' },
+  ...SERVER_CMD_FLAGS,
   rounds: { type: 'string', default: '5', arg: 'N', help: 'rounds per side, interleaved ABBA (default 5)' },
   alpha: { type: 'string', default: '0.05', arg: 'A', help: 'significance level (default 0.05)' },
   metric: { type: 'string', multiple: true, arg: 'FIG[:TOL%][:lower|higher]', help: 'a figure to gate, by catalog name or result path (repeatable; default e2e p50, e2e p99, server CPU / 1k deliveries at 10%)' },
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/gate/<time>-<scenario>)' },
+  'fail-on': { type: 'string', default: 'regression,inconclusive', arg: 'LIST|never', help: 'which verdicts give a failing exit code (default regression,inconclusive)' },
+  'github-comment': { type: 'boolean', default: false, help: 'keep one pull-request comment with the verdict current (GitHub Actions: GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH, GITHUB_API_URL); the job summary and step outputs are written whenever GITHUB_STEP_SUMMARY / GITHUB_OUTPUT are set' },
+  'comment-id': { type: 'string', default: 'default', arg: 'ID', help: 'tells several gates\' comments apart on one pull request' },
+  artifact: { type: 'string', arg: 'NAME', help: 'the artifact name the workflow uploads --out as (named in the comment)' },
   pin: pinFlag('off'),
   ...SCENARIO_FLAGS,
 } as const satisfies Flags;

@@ -17,10 +17,10 @@ import { runsExitCode } from './run.js';
 import { interleave } from './interleave.js';
 import { runOnce } from './run-once.js';
 import { COMPARE_FLAGS } from './commands.js';
-import { pinningOf, scenarioWithShortcuts } from './run-options.js';
+import { pinningOf, scenarioWithShortcuts, serverCommandOf } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
-const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,…] [--repeat N] [--out DIR] | chatbench compare RESULT.json|RUN_DIR … [--out DIR]';
+const USAGE = 'usage: chatbench compare SCENARIO.yaml [--variants a,b,… | --server-cmd CMD --server-cmd CMD …] [--repeat N] [--out DIR] | chatbench compare RESULT.json|RUN_DIR … [--out DIR]';
 
 const isResultPath = (p: string) => p.endsWith('.json') || existsSync(join(p, 'result.json'));
 
@@ -53,31 +53,47 @@ export async function compare(args: string[]): Promise<number> {
   const file = positionals[0];
   if (!file) throw new UsageError(USAGE);
   if (positionals.every(isResultPath)) return compareFiles(positionals, values.out);
-  const variants = values.variants.split(',').map((v) => v.trim());
-  const unknown = variants.filter((v) => !(VARIANTS as readonly string[]).includes(v));
-  if (unknown.length || variants.length === 0) throw new UsageError(`--variants: unknown ${unknown.join(', ')}; expected some of ${VARIANTS.join(', ')}`);
+  const commands = values['server-cmd'] ?? [];
+  const labels = commands.length ? commandLabels(commands.length, values.labels) : values.variants.split(',').map((v) => v.trim());
+  if (!commands.length) {
+    const unknown = labels.filter((v) => !(VARIANTS as readonly string[]).includes(v));
+    if (unknown.length || labels.length === 0) throw new UsageError(`--variants: unknown ${unknown.join(', ')}; expected some of ${VARIANTS.join(', ')}`);
+  }
+  const builds = new Map(labels.map((label, i) => [label, commands.length ? { server: { command: serverCommandOf(commands[i], undefined, values)! } } : { variant: label }]));
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new UsageError(`--repeat ${values.repeat}: expected a whole number from 1 to 50`);
   const scenario = scenarioWithShortcuts(file, values);
   const out = resolve(values.out ?? join('reports', 'compare', `${timeStamp()}-${scenario.name}`));
 
-  const byVariant = new Map<string, Result[]>(variants.map((v) => [v, []]));
+  const byLabel = new Map<string, Result[]>(labels.map((v) => [v, []]));
   const pinning = pinningOf(values.pin);
-  const plan = interleave(variants, repeat);
-  for (const [i, { item: variant, round }] of plan.entries()) {
-    console.error(`── run ${i + 1}/${plan.length}: ${variant}${repeat > 1 ? ` (round ${round + 1}/${repeat})` : ''}`);
-    const { result } = await runOnce({ scenario, scenarioFile: file, variant, ...pinning, out: join(out, repeat > 1 ? `${variant}-${round + 1}` : variant), summaryOnStderr: true, ...(values.secret ? { secret: values.secret } : {}) });
-    byVariant.get(variant)!.push(result);
+  const plan = interleave(labels, repeat);
+  for (const [i, { item: label, round }] of plan.entries()) {
+    console.error(`── run ${i + 1}/${plan.length}: ${label}${repeat > 1 ? ` (round ${round + 1}/${repeat})` : ''}`);
+    const dir = join(out, repeat > 1 ? `${slug(label)}-${round + 1}` : slug(label));
+    const build = builds.get(label)!;
+    const server = build.server ? { server: { command: { ...build.server.command, logDir: dir } } } : { variant: build.variant! };
+    const { result } = await runOnce({ scenario, scenarioFile: file, ...server, ...(build.server ? { label } : {}), ...pinning, out: dir, summaryOnStderr: true, ...(values.secret ? { secret: values.secret } : {}) });
+    byLabel.get(label)!.push(result);
   }
 
-  const groups = variants.map((label) => ({ label, results: byVariant.get(label)! }));
+  const groups = labels.map((label) => ({ label, results: byLabel.get(label)! }));
   const all = groups.flatMap((g) => g.results);
   const report = join(out, 'report.html');
   writeFileSync(report, renderReport(all, loadAssets(), { groups }));
-  const markdown = `## ${scenario.name}: ${variants.join(' vs ')}\n\n${comparisonMarkdown(groups)}`;
+  const markdown = `## ${scenario.name}: ${labels.join(' vs ')}\n\n${comparisonMarkdown(groups)}`;
   writeFileSync(join(out, 'summary.md'), markdown);
   console.log(markdown);
   console.log(`report: ${report}`);
   console.log(`summary: ${join(out, 'summary.md')}`);
   return runsExitCode(all);
 }
+
+/** --labels a,b for N commands, or command 1 … command N. */
+function commandLabels(n: number, given: string | undefined): string[] {
+  const labels = given ? given.split(',').map((l) => l.trim()) : Array.from({ length: n }, (_, i) => `command ${i + 1}`);
+  if (labels.length !== n || new Set(labels).size !== n || labels.some((l) => !l)) throw new UsageError(`--labels ${given}: expected ${n} different names, one per --server-cmd`);
+  return labels;
+}
+
+const slug = (label: string) => label.replace(/[^A-Za-z0-9._-]+/g, '-');

@@ -4,7 +4,8 @@
 import { runScenario, type RunOptions } from '../loadgen/coordinator/run.js';
 import { saturationWarning, summaryLine } from '../loadgen/coordinator/summary.js';
 import type { Result } from '../results/schema.js';
-import { writeRun } from './files/write-run.js';
+import { join, resolve } from 'node:path';
+import { timeStamp, writeRun } from './files/write-run.js';
 import { stderrProgress } from './run-options.js';
 
 export interface OnceOptions extends Omit<RunOptions, 'log' | 'progress'> {
@@ -18,7 +19,14 @@ export interface OnceOptions extends Omit<RunOptions, 'log' | 'progress'> {
 
 export async function runOnce(o: OnceOptions): Promise<{ result: Result; paths: { result: string; report: string } }> {
   const { progress, done } = stderrProgress();
-  const { label, out, summaryOnStderr, ...run } = o;
+  const { label, summaryOnStderr, ...run } = o;
+  let out = o.out;
+  const command = run.server?.command;
+  if (command && !command.logDir) {
+    // the server command's output goes beside the run's result, so the directory is known now
+    out = resolve(out ?? join('reports', 'runs', `${timeStamp()}-${run.scenario.name}-command`));
+    run.server = { ...run.server, command: { ...command, logDir: out } };
+  }
   let result: Result;
   try {
     result = await runScenario({ ...run, log: (line) => console.error(line), progress });

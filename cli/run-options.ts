@@ -6,6 +6,11 @@ import { rateOverride } from '../loadgen/executors/registry.js';
 import type { SecondAggregate } from '../loadgen/coordinator/generators.js';
 import { progressLine } from '../loadgen/coordinator/summary.js';
 import { parsePinMode, planPinning, type Pinning } from '../loadgen/coordinator/pinning.js';
+import type { ServerCommand } from '../loadgen/coordinator/command-server.js';
+import { parseDuration } from '../lib/duration.js';
+import { UsageError } from './usage-error.js';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 export interface ScenarioShortcuts {
   clients?: string | undefined;
@@ -46,4 +51,21 @@ export function stderrProgress(): { progress: (s: SecondAggregate, totalSec: num
 export function pinningOf(mode: string | undefined): { pinning?: Pinning } {
   const pinning = planPinning(parsePinMode(mode ?? 'off'));
   return pinning ? { pinning } : {};
+}
+
+/** --server-cmd (or a gate side's --*-cmd) and its companions as a ServerCommand. */
+export function serverCommandOf(cmd: string | undefined, cwd: string | undefined, v: { 'server-path'?: string | undefined; 'ready-url'?: string | undefined; 'ready-timeout'?: string | undefined }): ServerCommand | undefined {
+  if (cmd === undefined) return undefined;
+  if (!cmd.trim()) throw new UsageError('the server command is empty');
+  const timeout = v['ready-timeout'] ?? '30s';
+  const readyTimeoutMs = parseDuration(timeout);
+  if (readyTimeoutMs === undefined || readyTimeoutMs <= 0) throw new UsageError(`--ready-timeout ${timeout}: expected a duration (30s, 2m)`);
+  if (cwd !== undefined && !existsSync(cwd)) throw new UsageError(`${cwd}: no such directory (the server command's working directory)`);
+  return {
+    cmd,
+    readyTimeoutMs,
+    ...(cwd !== undefined ? { cwd: resolve(cwd) } : {}),
+    ...(v['server-path'] !== undefined ? { path: v['server-path'] } : {}),
+    ...(v['ready-url'] !== undefined ? { readyUrl: v['ready-url'] } : {}),
+  };
 }

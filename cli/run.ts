@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { detailLines, summaryLine } from '../loadgen/coordinator/summary.js';
 import { runOnce } from './run-once.js';
 import { RUN_FLAGS } from './commands.js';
-import { scenarioWithShortcuts } from './run-options.js';
+import { scenarioWithShortcuts, serverCommandOf } from './run-options.js';
 import { UsageError } from './usage-error.js';
 import type { Result } from '../results/schema.js';
 import { parseShard, parseStartAt, ShardError } from '../loadgen/coordinator/shard.js';
@@ -27,9 +27,13 @@ export async function run(args: string[]): Promise<number> {
     options: RUN_FLAGS,
   });
   const file = positionals[0];
-  if (!file) throw new UsageError('usage: chatbench run SCENARIO.yaml [--variant NAME | --target ws://HOST:PORT] [--out DIR] [--json]');
+  if (!file) throw new UsageError('usage: chatbench run SCENARIO.yaml [--variant NAME | --target ws://HOST:PORT | --server-cmd "CMD {port}"] [--out DIR] [--json]');
+  const command = serverCommandOf(values['server-cmd'], values['server-cwd'], values);
+  if (!command && values['server-cwd'] !== undefined) throw new UsageError('--server-cwd is the directory of --server-cmd: give that too');
+  if (command && (values.target || values.variant)) throw new UsageError('--server-cmd starts your own server: drop --target and --variant');
   const scenario = scenarioWithShortcuts(file, values);
   const { result, paths } = await runOnce({
+    ...(command ? { server: { command } } : {}),
     scenario,
     scenarioFile: file,
     out: values.out,

@@ -21,11 +21,13 @@ export function slope(points: { x: number; y: number }[]): number | null {
 
 /** RSS and heap per connection over `points`, or null when they span fewer than
  * MIN_CONNECTIONS_FOR_MEMORY connections (or give no slope). */
-export function memoryPerConnection(points: { connections: number; rss: number; heap: number | null }[]): { rssBytes: number; heapBytes: number; samples: number } | null {
+export function memoryPerConnection(points: { connections: number; rss: number; heap: number | null }[]): { rssBytes: number; heapBytes: number | null; samples: number } | null {
   if (points.length === 0) return null;
   const xs = points.map((p) => p.connections);
   if (Math.max(...xs) - Math.min(...xs) < MIN_CONNECTIONS_FOR_MEMORY) return null;
   const rss = slope(points.map((p) => ({ x: p.connections, y: p.rss })));
-  const heap = slope(points.filter((p) => p.heap !== null).map((p) => ({ x: p.connections, y: p.heap! })));
-  return rss !== null && heap !== null ? { rssBytes: Math.round(rss), heapBytes: Math.round(heap), samples: points.length } : null;
+  // a server measured only from /proc (not ours) has RSS and no JS heap figure
+  const heapPoints = points.filter((p) => p.heap !== null);
+  const heap = heapPoints.length === points.length ? slope(heapPoints.map((p) => ({ x: p.connections, y: p.heap! }))) : null;
+  return rss !== null ? { rssBytes: Math.round(rss), heapBytes: heap === null ? null : Math.round(heap), samples: points.length } : null;
 }

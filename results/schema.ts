@@ -100,17 +100,18 @@ export const ResultSchema = z.object({
   }),
   server: z.object({
     pid: z.number().int().optional().describe('the first embedded server process'),
-    pids: z.array(z.number().int()).optional().describe('every embedded server process'),
+    pids: z.array(z.number().int()).optional().describe('every embedded server process (for a --server-cmd, its process group; CPU and RSS are of the whole process tree)'),
+    command: z.string().optional().describe('the shell command that started the server (--server-cmd, the gate\'s --baseline-cmd/--candidate-cmd)'),
     rssBytes: z.number().nullable().describe('peak RSS seen'),
     heapUsedBytes: z.number().nullable().describe('peak JS heap used seen (all threads)'),
     cpuSeconds: z.number().nullable(),
     memoryPerConnection: z
-      .object({ rssBytes: z.number(), heapBytes: z.number(), samples: count })
+      .object({ rssBytes: z.number(), heapBytes: z.number().nullable().describe('null when the server reports no JS heap (a server measured from /proc only)'), samples: count })
       .nullable()
       .describe('least-squares slope of memory against open connections during the ramp; null when the ramp spans fewer than 1,000 connections'),
     cpuMsPer1kDeliveries: z.number().nullable(),
     idleHold: z
-      .object({ rssBytesPerConnection: z.number(), heapBytesPerConnection: z.number(), connections: count })
+      .object({ rssBytesPerConnection: z.number(), heapBytesPerConnection: z.number().nullable().describe('null when the server reports no JS heap'), connections: count })
       .nullable()
       .optional()
       .describe('(memory over the last seconds of the hold − memory before any connection) / connections held'),

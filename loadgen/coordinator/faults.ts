@@ -39,7 +39,8 @@ export class FaultInjector {
       const entry = { action: f.action, atSec: sec, target: s ? `${s.url} (pid ${s.pid})` : `server ${f.server}` };
       try {
         if (!s) throw new Error(`no embedded server ${f.server}`);
-        process.kill(s.pid, 'SIGKILL');
+        if (s.kill) s.kill();
+        else process.kill(s.pid, 'SIGKILL');
         this.log(`fault at ${sec} s: SIGKILL to server ${f.server} (${s.url}, pid ${s.pid})`);
         this.done.push(entry);
       } catch (err) {

@@ -35,6 +35,8 @@ export interface BuildInput {
   hostSamples?: HostSample[];
   executor: Executor;
   serverPids: number[];
+  /** The shell command the servers were started with (--server-cmd). */
+  serverCommand?: string;
   processes: number;
   /** Clients this run created (a shard's share; default all of the executor's). */
   clients?: number;
@@ -86,7 +88,7 @@ export function buildResult(i: BuildInput): Result {
     },
     latencyMs: { e2e: hist('e2e'), e2eUncorrected: hist('e2eUncorrected'), ack: hist('ack'), connect: hist('connect') },
     throughput: { sentPerSec: round(mean(hold, 'sent'), 1), deliveredPerSec: round(mean(hold, 'delivered'), 1) },
-    server: { ...(i.serverPids.length ? { pid: i.serverPids[0], pids: i.serverPids } : {}), ...server },
+    server: { ...(i.serverPids.length ? { pid: i.serverPids[0], pids: i.serverPids } : {}), ...(i.serverCommand ? { command: i.serverCommand } : {}), ...server },
     generator: {
       processes: i.processes,
       cpuSeconds: round((c.cpuUserUs + c.cpuSystemUs) / 1e6, 3),
@@ -192,7 +194,10 @@ function buildSeries(outcome: GeneratorOutcome, samples: ServerSample[], hostSam
 
 function serverFigures(samples: ServerSample[], t0Us: number, exec: Executor, delivered: number): Omit<Result['server'], 'pid'> {
   const known = samples.filter((s) => s.rssBytes !== null);
-  const peak = (key: 'rssBytes' | 'heapBytes') => (known.length ? Math.max(...known.map((s) => s[key] ?? 0)) : null);
+  const peak = (key: 'rssBytes' | 'heapBytes') => {
+    const vs = known.map((s) => s[key]).filter((v): v is number => v !== null);
+    return vs.length ? Math.max(...vs) : null; // a server without our /metrics has no JS heap figure, not a zero one
+  };
   const rampEndUs = t0Us + (exec.rampEndMs + 1000) * 1e3;
   const ramp = known.filter((s) => s.atUs >= t0Us && s.atUs <= rampEndUs && s.connections !== null);
   const cpuKnown = samples.filter((s) => s.cpuSeconds !== null);
@@ -213,14 +218,15 @@ function idleHold(known: ServerSample[], t0Us: number, exec: Executor): Result['
   const base = known[0];
   const holdStart = t0Us + (exec.rampEndMs + 1000) * 1e3;
   const holdEnd = t0Us + exec.durationMs * 1e3;
-  const hold = known.filter((s) => s.atUs >= holdStart && s.atUs <= holdEnd && s.connections !== null && s.heapBytes !== null);
+  const hold = known.filter((s) => s.atUs >= holdStart && s.atUs <= holdEnd && s.connections !== null);
   const tail = hold.slice(-Math.max(1, Math.min(5, Math.ceil(hold.length / 2))));
-  if (!base || base.heapBytes === null || tail.length === 0) return null;
+  if (!base || tail.length === 0) return null;
+  const heapKnown = base.heapBytes !== null && tail.every((s) => s.heapBytes !== null);
   const conns = median(tail.map((s) => s.connections!));
   if (conns < MIN_CONNECTIONS_FOR_MEMORY) return null;
   return {
     rssBytesPerConnection: Math.round((median(tail.map((s) => s.rssBytes!)) - base.rssBytes!) / conns),
-    heapBytesPerConnection: Math.round((median(tail.map((s) => s.heapBytes!)) - base.heapBytes) / conns),
+    heapBytesPerConnection: heapKnown ? Math.round((median(tail.map((s) => s.heapBytes!)) - base.heapBytes!) / conns) : null,
     connections: conns,
   };
 }

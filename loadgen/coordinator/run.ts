@@ -6,6 +6,8 @@ import { createExecutor } from '../executors/registry.js';
 import { buildResult } from './result-builder.js';
 import { sampleServers, type ServerEndpoint, type ServerSample } from './probe/server-probe.js';
 import { startEmbeddedServer, type EmbeddedServer, type ServerBuild } from './server-process.js';
+import { startCommandServer } from './command-server.js';
+import { procTree } from './probe/proc-sampler.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Target, WorkerPlan } from '../worker/messages.js';
 import type { Result } from '../../results/schema.js';
@@ -59,12 +61,13 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   const { scenario } = o;
   const secret = o.secret ?? process.env.CHATBENCH_SECRET ?? DEV_SECRET;
   const exec = createExecutor(scenario);
-  const variant = o.target ? 'external' : (o.variant ?? scenario.variant);
+  const command = o.target ? undefined : o.server?.command;
+  const variant = o.target ? 'external' : command ? 'command' : (o.variant ?? scenario.variant);
   const embedded: EmbeddedServer[] = [];
   let redis: RedisProcess | undefined;
   let ownCores: string | undefined;
   if (scenario.faults.length && o.target) throw new TargetUnreachableError('scenario faults act on the servers a run starts itself: drop --target, or the faults');
-  if (scenario.protocol.type !== 'chatbench' && !o.target) throw new TargetUnreachableError(`protocol ${scenario.protocol.type} is another server's: give --target ws://HOST:PORT of the server that speaks it (the embedded server speaks chatbench's protocol)`);
+  if (scenario.protocol.type !== 'chatbench' && !o.target && !command) throw new TargetUnreachableError(`protocol ${scenario.protocol.type} is another server's: give --server-cmd "COMMAND {port}" to start the server that speaks it, or --target ws://HOST:PORT of one running (the embedded server speaks chatbench's protocol)`);
   if (o.shard && !o.target) throw new ShardError('--shard needs --target: every shard of a run loads the same servers');
   const mine = shardClients(exec.clients, roomMapper(scenario.rooms, exec.clients), o.shard);
   if (o.shard && mine.length === 0) throw new ShardError(`shard ${o.shard.index}/${o.shard.count} has no clients: the scenario's rooms do not reach every shard (rooms are dealt round robin); use fewer shards`);
@@ -75,6 +78,9 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       if (scenario.auth !== 'HS256' && !tokenKey) throw new TargetUnreachableError(`scenario auth ${scenario.auth} against --target needs --token-key FILE (the private JWK whose public half the server trusts)`);
       urls = o.target.split(',').map((t) => parseTarget(t.trim()));
       for (const u of urls) await checkReachable(u);
+    } else if (command) {
+      for (let i = 0; i < scenario.servers; i++) embedded.push(await startCommandServer(command, i, o.log));
+      urls = embedded.map((s) => new URL(s.wsUrl));
     } else {
       const keys = scenario.auth !== 'HS256' && !tokenKey ? freshKeys(scenario.auth) : undefined;
       if (keys) tokenKey = keys.privateJwk;
@@ -87,13 +93,13 @@ export async function runScenario(o: RunOptions): Promise<Result> {
         const node: Record<string, string> = redis ? { bus: redis.url, 'node-id': `n${i}` } : {};
         embedded.push(await startEmbeddedServer(variant, { ...options, ...node }, o.log, o.server));
       }
-      if (o.pinning) {
-        for (const e of embedded) pin(e.pid, o.pinning.server);
-        ownCores = pin(process.pid, o.pinning.generator); // generator processes forked from here inherit it
-        o.log(`pinned: server${embedded.length > 1 ? 's' : ''} to CPU ${o.pinning.server}, generator to CPU ${o.pinning.generator}`);
-      }
       urls = embedded.map((s) => new URL(s.wsUrl));
       o.log(`embedded server${embedded.length > 1 ? 's' : ''} (${variant}): ${embedded.map((s) => `pid ${s.pid} on ${s.url}`).join(', ')}`);
+    }
+    if (o.pinning && embedded.length) {
+      for (const e of embedded) for (const pid of procTree(e.pid)) pin(pid, o.pinning.server); // a command's whole tree
+      ownCores = pin(process.pid, o.pinning.generator); // generator processes forked from here inherit it
+      o.log(`pinned: server${embedded.length > 1 ? 's' : ''} to CPU ${o.pinning.server}, generator to CPU ${o.pinning.generator}`);
     }
     // one place probes the servers: the run, or shard 0 of a sharded run (merge takes its figures)
     const probes = !o.shard || o.shard.index === 0;
@@ -121,7 +127,12 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     const samples: ServerSample[] = [];
     const hostSamples: HostSample[] = [];
     const warned = new Set<string>();
+    // a server without chatbench's /metrics does not count its connections: the generator's count
+    // of open ones stands in (not for a shard, which holds only part of them), so memory per
+    // connection is measured for any server
+    let openConnections = 0;
     const keep = (s: ServerSample) => {
+      if (s.connections === null && s.rssBytes !== null && !o.shard) s.connections = openConnections;
       for (const p of s.problems ?? []) {
         if (warned.has(p.url)) continue;
         warned.add(p.url);
@@ -148,6 +159,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       outcome = await runGenerators(
         plans,
         (s) => {
+          openConnections = s.connected;
           faults.tick(s.sec + 1);
           o.progress?.(s, exec.durationMs / 1000);
         },
@@ -171,9 +183,10 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       hostSamples,
       executor: exec,
       serverPids: embedded.map((s) => s.pid),
+      ...(command ? { serverCommand: command.cmd } : {}),
       processes,
       ...(o.pinning && embedded.length ? { pinning: o.pinning } : {}),
-      ...(embedded.length && o.server?.checkout ? { serverCheckout: o.server.checkout } : {}),
+      ...(embedded.length && (command?.cwd ?? o.server?.checkout) ? { serverCheckout: command?.cwd ?? o.server?.checkout } : {}),
       clients: mine.length,
       ...(busFigures ? { bus: busFigures } : {}),
       ...(faults.done.length ? { faults: faults.done } : {}),

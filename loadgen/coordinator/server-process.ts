@@ -6,12 +6,15 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { dist } from '../../lib/paths.js';
 import { fetchText } from './probe/server-probe.js';
+import type { ServerCommand } from './command-server.js';
 
 export interface EmbeddedServer {
   pid: number;
   url: string; // http://host:port
   wsUrl: string;
   stop(): Promise<number | null>;
+  /** SIGKILL, for the kill-server fault (default: to pid); a command's whole process group. */
+  kill?(): void;
 }
 
 /** Which server to start: another chatbench checkout's (built) server, and extra `serve` flags —
@@ -19,6 +22,8 @@ export interface EmbeddedServer {
 export interface ServerBuild {
   checkout?: string; // a directory with dist/bin/chatbench.js; default: this one
   args?: string[]; // appended, so they override the scenario's server options
+  /** Not chatbench's server at all: the user's own shell command (`--server-cmd`). */
+  command?: ServerCommand;
   /** A command the server runs under (a profiler): `[...argv, node, chatbench.js, 'serve', …]`. */
   wrapper?: { argv: string[]; env?: Record<string, string>; cwd?: string; exitTimeoutMs?: number };
 }

@@ -6,7 +6,9 @@ import type { FromWorker, ToWorker } from './messages.js';
 let generator: Generator | undefined;
 
 function emit(m: FromWorker): void {
-  process.send!(m);
+  // the coordinator may be gone (interrupted): a failed send ends this process quietly, as
+  // 'disconnect' does, instead of an unhandled EPIPE
+  if (process.connected) process.send!(m, undefined, undefined, (err) => err && process.exit(0));
 }
 
 process.on('message', (m: ToWorker) => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SIDES } from '../../cli/gate.js';
+import { SIDES } from '../../api/gate.js';
 import { interleave } from '../../cli/interleave.js';
 import { parseResult } from '../../results/schema.js';
 import { tinyScenario } from '../helpers/tiny-scenario.js';

@@ -3,7 +3,7 @@
 // metrics; a target without them yields null samples and the result says so.
 import { request } from 'node:http';
 import { maxMetric, sumMetric } from './prometheus-text.js';
-import { procSample } from './proc-sampler.js';
+import { procTreeSample } from './proc-sampler.js';
 
 export interface ServerSample {
   atUs: number;
@@ -62,7 +62,7 @@ export interface ServerEndpoint {
 
 /** One server's figures: /proc for RSS and CPU when its pid is known, /metrics for the rest. */
 export async function sampleServer(server: ServerEndpoint, atUs: number): Promise<ServerSample> {
-  const proc = server.pid ? procSample(server.pid) : undefined;
+  const proc = server.pid ? procTreeSample(server.pid) : undefined; // the whole tree: cluster workers, a shell wrapper
   let text = '';
   let problem: string | undefined;
   try {

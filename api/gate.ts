@@ -1,0 +1,124 @@
+// The gate as a function: baseline and candidate servers in interleaved rounds (ABBA: baseline
+// first in even rounds, candidate first in odd ones), a statistical decision, a Markdown verdict,
+// the runs' reports and a comparison report. `chatbench gate` and `import { gate } from
+// 'chatbench'` are this one function. The generator is this package's for both sides: one
+// instrument measures both.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { decide, type GateDecision } from '../ci/decide.js';
+import { DEFAULT_METRICS, parseMetricSpec, type MetricSpec } from '../ci/metric-spec.js';
+import { roundsNeeded } from '../ci/stats.js';
+import { verdictMarkdown } from '../ci/verdict-markdown.js';
+import { serverEntry, type ServerBuild } from '../loadgen/coordinator/server-process.js';
+import type { ServerCommand } from '../loadgen/coordinator/command-server.js';
+import type { Pinning } from '../loadgen/coordinator/pinning.js';
+import type { Scenario } from '../loadgen/scenario/schema.js';
+import { loadAssets } from '../cli/files/report-assets.js';
+import { timeStamp } from '../cli/files/write-run.js';
+import { interleave } from '../cli/interleave.js';
+import { runOnce } from '../cli/run-once.js';
+import { asUsage, UsageError } from '../cli/usage-error.js';
+import { renderReport } from '../reports/html/render.js';
+import type { Result } from '../results/schema.js';
+
+export const SIDES = ['baseline', 'candidate'] as const;
+export type Side = (typeof SIDES)[number];
+
+/** One side's server: a shell command (any server), or chatbench's own server from a checkout,
+ * with a variant and extra `serve` flags. */
+export interface GateSide {
+  command?: ServerCommand;
+  checkout?: string;
+  variant?: string;
+  args?: string[];
+}
+
+export interface GateOptions {
+  scenario: Scenario;
+  scenarioFile?: string;
+  baseline?: GateSide;
+  candidate?: GateSide;
+  /** Rounds per side (default 5). */
+  rounds?: number;
+  /** Family-wise significance level (default 0.05). */
+  alpha?: number;
+  /** `FIG[:TOL%][:lower|higher]` specs or parsed ones (default: e2e p50, e2e p99, server CPU / 1k deliveries at 10 %). */
+  metrics?: (string | MetricSpec)[];
+  /** Where every run, verdict.md and report.html go (default reports/gate/<time>-<scenario>). */
+  out?: string;
+  pinning?: Pinning;
+  secret?: string;
+}
+
+/** The verdict as the GitHub Action's output names it. */
+export type GateVerdict = 'pass' | 'regressed' | 'inconclusive';
+
+export interface GateOutcome {
+  verdict: GateVerdict;
+  decision: GateDecision;
+  markdown: string;
+  out: string;
+  report: string;
+  verdictFile: string;
+  runs: Record<Side, Result[]>;
+}
+
+/** Checks options before any run: a gate that could never fail, or an unbuilt checkout, fails now,
+ * not after an hour of runs. */
+export function planGate(o: GateOptions): { rounds: number; alpha: number; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string }> } {
+  const rounds = o.rounds ?? 5;
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`rounds ${rounds}: expected a whole number from 1 to 50`);
+  const alpha = o.alpha ?? 0.05;
+  if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`alpha ${alpha}: expected a number between 0 and 0.5`);
+  const specs = (o.metrics?.length ? o.metrics : DEFAULT_METRICS).map((m) => (typeof m === 'string' ? asUsage(() => parseMetricSpec(m)) : m));
+  // Holm tests the smallest p of m figures against alpha / m: rounds must make that reachable
+  const needed = roundsNeeded(alpha / specs.length);
+  if (rounds < needed) throw new UsageError(`rounds ${rounds}: with so few rounds no difference in any of ${specs.length} figure(s) can reach p < ${alpha}/${specs.length} (Holm), so the gate could never fail; use at least ${needed}`);
+  const side = (s: GateSide = {}) => {
+    if (s.command && (s.checkout || s.variant || s.args)) throw new UsageError('a gate side is either a server command or a chatbench checkout/variant/args, not both');
+    const build: ServerBuild = s.command ? { command: s.command } : { ...(s.checkout ? { checkout: s.checkout } : {}), ...(s.args?.length ? { args: s.args } : {}) };
+    if (!s.command) serverEntry(build);
+    const variant = s.variant ?? o.scenario.variant;
+    const words = s.command
+      ? `\`${s.command.cmd}\`${s.command.cwd ? ` in \`${resolve(s.command.cwd)}\`` : ''}`
+      : `${s.checkout ? `\`${resolve(s.checkout)}\`` : 'this checkout'}, variant ${variant}${s.args?.length ? `, \`chatbench serve … ${s.args.join(' ')}\`` : ''}`;
+    return { build, variant, words };
+  };
+  return { rounds, alpha, specs, sides: { baseline: side(o.baseline), candidate: side(o.candidate) } };
+}
+
+export async function gate(o: GateOptions): Promise<GateOutcome> {
+  const { rounds, alpha, specs, sides } = planGate(o);
+  const out = resolve(o.out ?? join('reports', 'gate', `${timeStamp()}-${o.scenario.name}`));
+  mkdirSync(out, { recursive: true });
+  const runs: Record<Side, Result[]> = { baseline: [], candidate: [] };
+  const order = interleave(SIDES, rounds); // ABBA: the side that runs first alternates
+  for (const [i, { item: s, round }] of order.entries()) {
+    console.error(`── run ${i + 1}/${order.length}: ${s}, round ${round + 1}/${rounds}`);
+    const dir = join(out, `${s}-${round + 1}`);
+    const build = sides[s].build;
+    const { result } = await runOnce({
+      scenario: o.scenario,
+      ...(o.scenarioFile ? { scenarioFile: o.scenarioFile } : {}),
+      variant: sides[s].variant,
+      // a command's output goes into this run's directory
+      server: build.command ? { command: { ...build.command, logDir: dir } } : build,
+      label: s,
+      out: dir,
+      summaryOnStderr: true,
+      ...(o.pinning ? { pinning: o.pinning } : {}),
+      ...(o.secret ? { secret: o.secret } : {}),
+    });
+    runs[s].push(result);
+  }
+
+  const decision = decide(specs, runs.baseline, runs.candidate, alpha);
+  const markdown = verdictMarkdown(decision, { scenario: o.scenario.name, rounds, baseline: sides.baseline.words, candidate: sides.candidate.words, alpha });
+  const verdictFile = join(out, 'verdict.md');
+  writeFileSync(verdictFile, markdown);
+  const groups = SIDES.map((s) => ({ label: s, results: runs[s] }));
+  const report = join(out, 'report.html');
+  writeFileSync(report, renderReport([...runs.baseline, ...runs.candidate], loadAssets(), { groups, verdictMarkdown: markdown }));
+  const verdict: GateVerdict = decision.verdict === 'regression' ? 'regressed' : decision.verdict;
+  return { verdict, decision, markdown, out, report, verdictFile, runs };
+}
