@@ -21,6 +21,9 @@ import { asUsage, UsageError } from '../cli/usage-error.js';
 import { renderReport } from '../reports/html/render.js';
 import type { Result } from '../results/schema.js';
 
+export const GATE_REGRESSION_EXIT = 98;
+export const GATE_INCONCLUSIVE_EXIT = 97;
+
 export const SIDES = ['baseline', 'candidate'] as const;
 export type Side = (typeof SIDES)[number];
 

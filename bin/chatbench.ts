@@ -7,9 +7,14 @@ import { TargetUnreachableError } from '../loadgen/coordinator/run.js';
 import { LateStartError, ShardError } from '../loadgen/coordinator/shard.js';
 import { PinningError } from '../loadgen/coordinator/pinning.js';
 import { COMMANDS, usage } from '../cli/commands.js';
+import { packageVersion } from '../lib/paths.js';
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    console.log(packageVersion());
+    return 0;
+  }
   const usageText = usage();
   if (args.includes('--help') || args.includes('-h')) {
     console.log(usageText);

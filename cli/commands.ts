@@ -104,6 +104,12 @@ export const PROFILE_FLAGS = {
   ...SCENARIO_FLAGS,
 } as const satisfies Flags;
 
+export const INIT_FLAGS = {
+  name: { type: 'string', default: 'chatbench', arg: 'NAME', help: 'the scenario (NAME.yaml) and workflow (.github/workflows/NAME.yml) names (default chatbench)' },
+  dir: { type: 'string', default: '.', arg: 'DIR', help: 'the project directory (default: here)' },
+  'no-workflow': { type: 'boolean', default: false, help: 'write only the scenario, not the GitHub Actions workflow' },
+} as const satisfies Flags;
+
 export const REPORT_FLAGS = {
   out: { type: 'string', arg: 'FILE', help: 'where to write the HTML' },
   index: { type: 'string', arg: 'DIR', help: 'an index page of every run under DIR' },
@@ -122,6 +128,14 @@ export interface Command {
 }
 
 export const COMMANDS: Command[] = [
+  {
+    name: 'init',
+    usage: ['chatbench init [--name NAME] [--dir DIR] [--no-workflow]'],
+    summary: 'write a commented starter scenario and a GitHub Actions gate workflow (never overwrites)',
+    exits: '2 a file is already there (nothing written)',
+    flags: INIT_FLAGS,
+    load: async () => (await import('./init.js')).init,
+  },
   { name: 'serve', usage: ['chatbench serve [options]'], summary: 'run the reference chat server', flags: serverHelp, load: async () => (await import('./serve.js')).serve },
   {
     name: 'run',

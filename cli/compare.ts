@@ -1,6 +1,5 @@
-// `chatbench compare SCENARIO.yaml`: the same scenario against several server variants, repeated
-// and interleaved (round r starts with a different variant, so drift in the machine's state does
-// not always favour the same one), then one comparison report and a Markdown table.
+// `chatbench compare SCENARIO.yaml`: the same scenario against several server variants (or server
+// commands), repeated and interleaved — the command line of api/compare.ts.
 // `chatbench compare RESULT.json|RUN_DIR …`: the same table and report from runs already made.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -10,12 +9,9 @@ import { groupRuns } from '../reports/groups.js';
 import { renderReport } from '../reports/html/render.js';
 import { readResult } from './files/run-files.js';
 import { comparisonMarkdown } from '../reports/markdown-comparison.js';
-import type { Result } from '../results/schema.js';
-import { timeStamp } from './files/write-run.js';
 import { VARIANTS } from '../server/config.js';
 import { runsExitCode } from './run.js';
-import { interleave } from './interleave.js';
-import { runOnce } from './run-once.js';
+import { compare as runCompare, type CompareServer } from '../api/compare.js';
 import { COMPARE_FLAGS } from './commands.js';
 import { pinningOf, scenarioWithShortcuts, serverCommandOf } from './run-options.js';
 import { UsageError } from './usage-error.js';
@@ -59,33 +55,20 @@ export async function compare(args: string[]): Promise<number> {
     const unknown = labels.filter((v) => !(VARIANTS as readonly string[]).includes(v));
     if (unknown.length || labels.length === 0) throw new UsageError(`--variants: unknown ${unknown.join(', ')}; expected some of ${VARIANTS.join(', ')}`);
   }
-  const builds = new Map(labels.map((label, i) => [label, commands.length ? { server: { command: serverCommandOf(commands[i], undefined, values)! } } : { variant: label }]));
-  const repeat = Number(values.repeat);
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new UsageError(`--repeat ${values.repeat}: expected a whole number from 1 to 50`);
-  const scenario = scenarioWithShortcuts(file, values);
-  const out = resolve(values.out ?? join('reports', 'compare', `${timeStamp()}-${scenario.name}`));
-
-  const byLabel = new Map<string, Result[]>(labels.map((v) => [v, []]));
-  const pinning = pinningOf(values.pin);
-  const plan = interleave(labels, repeat);
-  for (const [i, { item: label, round }] of plan.entries()) {
-    console.error(`── run ${i + 1}/${plan.length}: ${label}${repeat > 1 ? ` (round ${round + 1}/${repeat})` : ''}`);
-    const dir = join(out, repeat > 1 ? `${slug(label)}-${round + 1}` : slug(label));
-    const build = builds.get(label)!;
-    const server = build.server ? { server: { command: { ...build.server.command, logDir: dir } } } : { variant: build.variant! };
-    const { result } = await runOnce({ scenario, scenarioFile: file, ...server, ...(build.server ? { label } : {}), ...pinning, out: dir, summaryOnStderr: true, ...(values.secret ? { secret: values.secret } : {}) });
-    byLabel.get(label)!.push(result);
-  }
-
-  const groups = labels.map((label) => ({ label, results: byLabel.get(label)! }));
-  const all = groups.flatMap((g) => g.results);
-  const report = join(out, 'report.html');
-  writeFileSync(report, renderReport(all, loadAssets(), { groups }));
-  const markdown = `## ${scenario.name}: ${labels.join(' vs ')}\n\n${comparisonMarkdown(groups)}`;
-  writeFileSync(join(out, 'summary.md'), markdown);
-  console.log(markdown);
-  console.log(`report: ${report}`);
-  console.log(`summary: ${join(out, 'summary.md')}`);
+  const servers: CompareServer[] = labels.map((label, i) => (commands.length ? { label, command: serverCommandOf(commands[i], undefined, values)! } : { label, variant: label }));
+  const outcome = await runCompare({
+    scenario: scenarioWithShortcuts(file, values),
+    scenarioFile: file,
+    servers,
+    repeat: Number(values.repeat),
+    ...(values.out ? { out: values.out } : {}),
+    ...pinningOf(values.pin),
+    ...(values.secret ? { secret: values.secret } : {}),
+  });
+  console.log(outcome.markdown);
+  console.log(`report: ${outcome.report}`);
+  console.log(`summary: ${outcome.summary}`);
+  const all = outcome.groups.flatMap((g) => g.results);
   return runsExitCode(all);
 }
 
@@ -95,5 +78,3 @@ function commandLabels(n: number, given: string | undefined): string[] {
   if (labels.length !== n || new Set(labels).size !== n || labels.some((l) => !l)) throw new UsageError(`--labels ${given}: expected ${n} different names, one per --server-cmd`);
   return labels;
 }
-
-const slug = (label: string) => label.replace(/[^A-Za-z0-9._-]+/g, '-');

@@ -1,14 +1,13 @@
 // `chatbench gate SCENARIO.yaml`: the command line of api/gate.ts — flags in, the gate run, the
 // verdict printed (and, inside GitHub Actions, published), and the exit code the verdict calls for.
 import { parseArgs } from 'node:util';
-import { gate as runGate, type GateSide, type GateVerdict } from '../api/gate.js';
+import { GATE_INCONCLUSIVE_EXIT, GATE_REGRESSION_EXIT, gate as runGate, type GateSide, type GateVerdict } from '../api/gate.js';
 import { publishVerdict } from '../ci/github/publish.js';
 import { GATE_FLAGS } from './commands.js';
 import { pinningOf, scenarioWithShortcuts, serverCommandOf } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
-export const GATE_REGRESSION_EXIT = 98;
-export const GATE_INCONCLUSIVE_EXIT = 97;
+export { GATE_INCONCLUSIVE_EXIT, GATE_REGRESSION_EXIT } from '../api/gate.js';
 
 /** `--candidate-args "--inject-latency-ms 5"`: parseArgs takes a value starting with a dash only
  * as `--flag=value`, so these flags' next argument is joined to them. */

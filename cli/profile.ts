@@ -30,7 +30,7 @@ export async function profile(args: string[]): Promise<number> {
   const variant = values.variant ?? scenario.variant;
   const out = resolve(values.out ?? join('reports', 'profiles', `${timeStamp()}-${scenario.name}-${variant}-${tool}`));
   mkdirSync(out, { recursive: true });
-  const clinic = createRequire(import.meta.url).resolve('clinic/bin.js');
+  const clinic = clinicBin();
 
   const { result, paths } = await runOnce({
     scenario,
@@ -50,4 +50,17 @@ export async function profile(args: string[]): Promise<number> {
   console.log(`result: ${paths.result}`);
   console.log('(figures measured under the profiler: compare them with nothing but other profiled runs)');
   return 0;
+}
+
+/** Clinic.js is an optional peer of chatbench (most of a full install's packages are Clinic's):
+ * found beside chatbench or in the project running it, or a clear way to add it. */
+export function clinicBin(): string {
+  for (const from of [import.meta.url, join(process.cwd(), 'package.json')]) {
+    try {
+      return createRequire(from).resolve('clinic/bin.js');
+    } catch {
+      // not here; try the next place
+    }
+  }
+  throw new UsageError('chatbench profile runs the server under Clinic.js, which is not installed (it is optional: only `profile` needs it). Add it to the project that runs chatbench: npm install --save-dev clinic@13');
 }

@@ -1,24 +1,16 @@
-// `chatbench run SCENARIO.yaml`: run, print the summary, write result.json and report.html.
+// `chatbench run SCENARIO.yaml`: the command line of api/run.ts — run, print the summary, write
+// result.json and report.html.
 import { parseArgs } from 'node:util';
 import { detailLines, summaryLine } from '../loadgen/coordinator/summary.js';
-import { runOnce } from './run-once.js';
+import { run as runScenarioOnce } from '../api/run.js';
 import { RUN_FLAGS } from './commands.js';
 import { scenarioWithShortcuts, serverCommandOf } from './run-options.js';
 import { UsageError } from './usage-error.js';
-import type { Result } from '../results/schema.js';
 import { parseShard, parseStartAt, ShardError } from '../loadgen/coordinator/shard.js';
 import { parseDuration } from '../lib/duration.js';
 import { pinningOf } from './run-options.js';
 
-export const THRESHOLD_FAILED_EXIT = 99;
-/** A sanity check failed: the run measured nothing trustworthy (docs/loadgen.md, "Sanity checks"). */
-export const CHECKS_FAILED_EXIT = 96;
-
-/** The exit code of one or more runs: a failed sanity check outranks failed thresholds. */
-export function runsExitCode(results: Result[]): number {
-  if (results.some((r) => r.checks.some((c) => !c.ok))) return CHECKS_FAILED_EXIT;
-  return results.some((r) => r.thresholds.some((t) => !t.ok)) ? THRESHOLD_FAILED_EXIT : 0;
-}
+export { CHECKS_FAILED_EXIT, runsExitCode, THRESHOLD_FAILED_EXIT } from '../api/run.js';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -32,11 +24,11 @@ export async function run(args: string[]): Promise<number> {
   if (!command && values['server-cwd'] !== undefined) throw new UsageError('--server-cwd is the directory of --server-cmd: give that too');
   if (command && (values.target || values.variant)) throw new UsageError('--server-cmd starts your own server: drop --target and --variant');
   const scenario = scenarioWithShortcuts(file, values);
-  const { result, paths } = await runOnce({
-    ...(command ? { server: { command } } : {}),
+  const { result, paths, exitCode } = await runScenarioOnce({
+    ...(command ? { command } : {}),
     scenario,
     scenarioFile: file,
-    out: values.out,
+    ...(values.out ? { out: values.out } : {}),
     ...(values.variant ? { variant: values.variant } : {}),
     ...(values.target ? { target: values.target } : {}),
     ...(values.secret ? { secret: values.secret } : {}),
@@ -51,7 +43,7 @@ export async function run(args: string[]): Promise<number> {
     console.log(`report: ${paths.report}`);
     console.log(`result: ${paths.result}`);
   }
-  return runsExitCode([result]);
+  return exitCode;
 }
 
 /** --shard, --start-at, --max-late, --run-id as run options. */

@@ -1,6 +1,7 @@
 // Turns what the generators and the server probe saw into a result (results/schema.ts).
 import { cpus, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import type { Result, SeriesRow } from '../../results/schema.js';
 import { SCHEMA_VERSION } from '../../results/schema.js';
 import type { GeneratorOutcome } from './generators.js';
@@ -14,9 +15,7 @@ import { median } from '../../lib/median.js';
 import type { Executor } from '../executors/executor.js';
 import { evaluateThresholds } from '../../results/thresholds.js';
 import { sanityChecks } from '../../results/sanity.js';
-import { packageRoot } from '../../lib/paths.js';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { packageRoot, packageVersion } from '../../lib/paths.js';
 
 export const LOOP_DELAY_SATURATED_MS = 50;
 export const LOOP_BLOCK_SATURATED_MS = 200;
@@ -64,7 +63,7 @@ export function buildResult(i: BuildInput): Result {
   const cause = saturationCause(saturationReasons.length > 0, busy, stalled, series, LOOP_DELAY_SATURATED_MS);
   const result: Result = {
     schemaVersion: SCHEMA_VERSION,
-    tool: { name: 'chatbench', version: toolVersion() },
+    tool: { name: 'chatbench', version: packageVersion() },
     scenario: { name: scenario.name, ...(i.scenarioFile ? { file: i.scenarioFile } : {}), config: scenario as unknown as Record<string, unknown> },
     variant: i.variant,
     target: i.target,
@@ -291,7 +290,7 @@ function environment(serverCheckout: string | undefined): Result['env'] {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     totalMemBytes: totalmem(),
   };
-  const here = gitCommit(packageRoot);
+  const here = gitCommit(packageRoot, true);
   if (here) Object.assign(env, { gitCommit: here.commit, gitCommitDate: here.date });
   // an embedded server built from another checkout (the gate's baseline or candidate)
   const server = serverCheckout ? gitCommit(serverCheckout) : undefined;
@@ -299,18 +298,17 @@ function environment(serverCheckout: string | undefined): Result['env'] {
   return env;
 }
 
-/** HEAD's hash and committer date in a checkout, or undefined when it is not one. */
-function gitCommit(dir: string): { commit: string; date: string } | undefined {
+/** HEAD's hash and committer date in a checkout, or undefined when it is not one. `ownRoot`: only
+ * when dir is the checkout's top (chatbench installed under another project's node_modules is
+ * not that project's commit). */
+function gitCommit(dir: string, ownRoot = false): { commit: string; date: string } | undefined {
   try {
+    if (ownRoot && realpathSync(execFileSync('git', ['rev-parse', '--show-toplevel'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()) !== realpathSync(dir)) return undefined;
     const [commit, date] = execFileSync('git', ['show', '-s', '--format=%H %cI', 'HEAD'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim().split(' ');
     return commit && date ? { commit, date } : undefined;
   } catch {
     return undefined; // not a git checkout
   }
-}
-
-function toolVersion(): string {
-  return (JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 function round(v: number, digits: number): number {

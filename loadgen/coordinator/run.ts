@@ -186,7 +186,8 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       ...(command ? { serverCommand: command.cmd } : {}),
       processes,
       ...(o.pinning && embedded.length ? { pinning: o.pinning } : {}),
-      ...(embedded.length && (command?.cwd ?? o.server?.checkout) ? { serverCheckout: command?.cwd ?? o.server?.checkout } : {}),
+      // a command's server is the checkout it runs in (its commit goes into the result for history)
+      ...(command ? { serverCheckout: command.cwd ?? process.cwd() } : embedded.length && o.server?.checkout ? { serverCheckout: o.server.checkout } : {}),
       clients: mine.length,
       ...(busFigures ? { bus: busFigures } : {}),
       ...(faults.done.length ? { faults: faults.done } : {}),
