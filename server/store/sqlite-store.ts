@@ -1,6 +1,7 @@
 // SQLite persistence (better-sqlite3, WAL) with group commit: messages wait a few milliseconds (or
 // until a batch fills) and are inserted in one transaction, off the fan-out path.
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import type { StoredMessage } from '../../protocol/frames.js';
 import type { CommitSink, MessageStore } from '../core/message-store.js';
 
@@ -34,7 +35,7 @@ export class SqliteStore implements MessageStore {
   private readonly flushBound = () => this.flush();
 
   constructor(private readonly opts: SqliteStoreOptions) {
-    this.db = new Database(opts.path);
+    this.db = openDatabase(opts.path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${opts.sync.toUpperCase()}`);
     this.db.pragma('busy_timeout = 5000');
@@ -99,4 +100,24 @@ function toMessage(r: Row): StoredMessage {
   const m: StoredMessage = { room: r.room, from: r.sender, id: JSON.parse(r.msg_id), seq: r.seq, body: r.body };
   if (r.ts !== null) m.ts = JSON.parse(r.ts);
   return m;
+}
+
+const SQLITE_ADVICE = 'the reference server keeps messages in SQLite through better-sqlite3, an optional peer of the chatbench package (a native module: installing it compiles SQLite). Add it with `npm install better-sqlite3@12` (npm 11: list it under "allowScripts" in package.json so its build runs), or run the server without persistence: `--persist none` (scenario `server: {persist: none}`)';
+
+/** better-sqlite3 is loaded only when a server persists to SQLite, so installing chatbench as a
+ * load tool compiles nothing; when it is missing or unbuilt, say how to add it. */
+function openDatabase(path: string): Database.Database {
+  let Sqlite: typeof Database;
+  try {
+    Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof Database;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND') throw new Error(`better-sqlite3 is not installed: ${SQLITE_ADVICE}`);
+    throw err;
+  }
+  try {
+    return new Sqlite(path);
+  } catch (err) {
+    if (/bindings file|better_sqlite3\.node/.test((err as Error).message)) throw new Error(`better-sqlite3 is installed but not built (${(err as Error).message.split('\n')[0]}): ${SQLITE_ADVICE}`);
+    throw err;
+  }
 }
