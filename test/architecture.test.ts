@@ -50,6 +50,13 @@ describe('the rooms and the rules between them', () => {
     expect(arrows('loadgen', ['server', 'cli', 'bin', 'ci'])).toEqual([]);
   });
 
+  it('api/ (the library functions) stands under the commands: it uses their shared plumbing, never a command', () => {
+    const plumbing = ['cli/run-once', 'cli/interleave', 'cli/usage-error', 'cli/run-options', 'cli/files/'];
+    const commands = sources('api').flatMap((f) => imports(f).filter((i) => (i.startsWith('cli/') && !plumbing.some((p) => i.startsWith(p))) || i.startsWith('bin/')).map((i) => `${f} → ${i}`));
+    expect(commands).toEqual([]);
+    expect(arrows('ci', ['api'])).toEqual([]);
+  });
+
   it("a generator process's files never import the parent's", () => {
     expect(arrows('loadgen/worker', ['loadgen/coordinator'])).toEqual([]);
   });

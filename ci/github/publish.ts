@@ -2,7 +2,6 @@
 // asked) the one pull-request comment. A token that cannot comment — a pull request from a fork
 // gets a read-only one — leaves a note in the job summary instead of failing the step.
 import { appendFileSync } from 'node:fs';
-import type { GateOutcome } from '../../api/gate.js';
 import { githubContext, runUrl, type GitHubContext } from './context.js';
 import { GitHubApiError, upsertComment } from './pr-comment.js';
 
@@ -23,7 +22,15 @@ export interface Published {
   note?: string;
 }
 
-export async function publishVerdict(g: Pick<GateOutcome, 'verdict' | 'markdown' | 'out'>, o: PublishOptions): Promise<Published> {
+/** What is published of a gate (api/gate.ts's GateOutcome has these). */
+export interface VerdictToPublish {
+  verdict: 'pass' | 'regressed' | 'inconclusive';
+  markdown: string;
+  /** The run directory. */
+  out: string;
+}
+
+export async function publishVerdict(g: VerdictToPublish, o: PublishOptions): Promise<Published> {
   const c = o.context ?? githubContext();
   const log = o.log ?? ((line: string) => console.error(line));
   const where = reportWhere(c, o.artifact);

@@ -115,6 +115,17 @@ describe('chatbench installed from its tarball into another project', () => {
     expect(profile.stderr).toContain('npm install --save-dev clinic@13');
   });
 
+  it("runs docs/api.md's example as written", () => {
+    const doc = readFileSync(join(packageRoot, 'docs', 'api.md'), 'utf8');
+    const example = /```js\n(\/\/ example\.mjs[\s\S]*?)```/.exec(doc)![1]!;
+    writeFileSync(join(project, 'example.mjs'), example);
+    const r = spawnSync(process.execPath, ['example.mjs'], { cwd: project, encoding: 'utf8', timeout: 180_000 });
+    expect(r.status, r.stderr.slice(-2000)).toBe(0);
+    expect(r.stdout).toMatch(/^delivered [1-9]\d*, lost 0, e2e p50 [\d.]+ ms \(exit code 0\); .*report\.html$/m);
+    expect(r.stdout).toMatch(/^gate verdict: (pass|inconclusive)$/m);
+    expect(readFileSync(join(project, 'reports', 'api-both.html'), 'utf8')).toContain('<html');
+  }, 200_000);
+
   it('an A/A gate of its own server passes (exit 0) and creates the pull-request comment', async () => {
     const temp = mkdtempSync(join(tmpdir(), 'runner-'));
     const r = await actionGate({ SERVER_CMD: `node server.js --port {port} --tag ${tag}` }, temp);
