@@ -39,7 +39,7 @@ export interface CompareOutcome {
 
 export async function compare(o: CompareOptions): Promise<CompareOutcome> {
   const repeat = o.repeat ?? 1;
-  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new UsageError(`repeat ${repeat}: expected a whole number from 1 to 50`);
+  if (!Number.isInteger(repeat) || repeat < 1 || repeat > 50) throw new UsageError(`--repeat ${repeat}: expected a whole number from 1 to 50`);
   const labels = o.servers.map((s) => s.label);
   if (labels.length === 0 || new Set(labels).size !== labels.length) throw new UsageError(`servers ${labels.join(', ')}: expected at least one, each with its own label`);
   const out = resolve(o.out ?? join('reports', 'compare', `${timeStamp()}-${o.scenario.name}`));

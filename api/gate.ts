@@ -41,7 +41,7 @@ export interface GateOptions {
   scenarioFile?: string;
   baseline?: GateSide;
   candidate?: GateSide;
-  /** Rounds per side (default 5). */
+  /** Rounds per side (default 5). Errors name the options as the command line does (--rounds). */
   rounds?: number;
   /** Family-wise significance level (default 0.05). */
   alpha?: number;
@@ -70,13 +70,13 @@ export interface GateOutcome {
  * not after an hour of runs. */
 export function planGate(o: GateOptions): { rounds: number; alpha: number; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string }> } {
   const rounds = o.rounds ?? 5;
-  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`rounds ${rounds}: expected a whole number from 1 to 50`);
+  if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds ${rounds}: expected a whole number from 1 to 50`);
   const alpha = o.alpha ?? 0.05;
-  if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`alpha ${alpha}: expected a number between 0 and 0.5`);
+  if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${alpha}: expected a number between 0 and 0.5`);
   const specs = (o.metrics?.length ? o.metrics : DEFAULT_METRICS).map((m) => (typeof m === 'string' ? asUsage(() => parseMetricSpec(m)) : m));
   // Holm tests the smallest p of m figures against alpha / m: rounds must make that reachable
   const needed = roundsNeeded(alpha / specs.length);
-  if (rounds < needed) throw new UsageError(`rounds ${rounds}: with so few rounds no difference in any of ${specs.length} figure(s) can reach p < ${alpha}/${specs.length} (Holm), so the gate could never fail; use at least ${needed}`);
+  if (rounds < needed) throw new UsageError(`--rounds ${rounds}: with so few rounds no difference in any of ${specs.length} figure(s) can reach p < ${alpha}/${specs.length} (Holm), so the gate could never fail; use at least ${needed}`);
   const side = (s: GateSide = {}) => {
     if (s.command && (s.checkout || s.variant || s.args)) throw new UsageError('a gate side is either a server command or a chatbench checkout/variant/args, not both');
     const build: ServerBuild = s.command ? { command: s.command } : { ...(s.checkout ? { checkout: s.checkout } : {}), ...(s.args?.length ? { args: s.args } : {}) };

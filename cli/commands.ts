@@ -100,6 +100,9 @@ export const HISTORY_FLAGS = {
 export const PROFILE_FLAGS = {
   tool: { type: 'string', default: 'flame', arg: 'flame|doctor|heapprofiler|bubbleprof', help: 'the Clinic.js tool (default flame)' },
   variant: { type: 'string', arg: 'NAME', help: "server variant (default: the scenario's)" },
+  'server-cmd': { type: 'string', arg: '"node … {port}"', help: 'profile your own Node.js server instead: a command that starts with `node` (Clinic.js runs it; see run --server-cmd)' },
+  'server-cwd': { type: 'string', arg: 'DIR', help: 'the directory --server-cmd runs in (default: here)' },
+  ...SERVER_CMD_FLAGS,
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/profiles/<time>-<scenario>-<variant>-<tool>)' },
   ...SCENARIO_FLAGS,
 } as const satisfies Flags;

@@ -29,6 +29,12 @@ export function parseFailOn(text: string): Set<GateVerdict> {
   return new Set(words.map((w) => (w === 'regression' ? 'regressed' : 'inconclusive')));
 }
 
+function numberFlag(name: string, text: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} ${text}: expected a number`);
+  return n;
+}
+
 export async function gate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: joinFlagValues(args, ['--baseline-args', '--candidate-args']),
@@ -56,8 +62,8 @@ export async function gate(args: string[]): Promise<number> {
     scenarioFile: file,
     baseline: side('baseline'),
     candidate: side('candidate'),
-    rounds: Number(values.rounds),
-    alpha: Number(values.alpha),
+    rounds: numberFlag('rounds', values.rounds),
+    alpha: numberFlag('alpha', values.alpha),
     ...(values.metric?.length ? { metrics: values.metric } : {}),
     ...(values.out ? { out: values.out } : {}),
     ...pinningOf(values.pin),

@@ -10,7 +10,7 @@ import { summaryLine } from '../loadgen/coordinator/summary.js';
 import { timeStamp } from './files/write-run.js';
 import { runOnce } from './run-once.js';
 import { PROFILE_FLAGS } from './commands.js';
-import { scenarioWithShortcuts } from './run-options.js';
+import { scenarioWithShortcuts, serverCommandOf } from './run-options.js';
 import { UsageError } from './usage-error.js';
 
 export const PROFILE_TOOLS = ['flame', 'doctor', 'heapprofiler', 'bubbleprof'] as const;
@@ -27,7 +27,10 @@ export async function profile(args: string[]): Promise<number> {
   if (!(PROFILE_TOOLS as readonly string[]).includes(tool)) throw new UsageError(`--tool ${tool}: expected one of ${PROFILE_TOOLS.join(', ')}`);
   const scenario = scenarioWithShortcuts(file, values);
   if (scenario.servers > 1) throw new UsageError(`${file}: profile runs one server process; the scenario asks for ${scenario.servers}`);
-  const variant = values.variant ?? scenario.variant;
+  const command = serverCommandOf(values['server-cmd'], values['server-cwd'], values);
+  if (command && values.variant) throw new UsageError('--server-cmd profiles your own server: drop --variant');
+  if (command && !/^\s*node\s/.test(command.cmd)) throw new UsageError(`--server-cmd ${command.cmd}: Clinic.js profiles a Node.js process; give the command that starts it with node (node server.js --port {port})`);
+  const variant = command ? 'command' : (values.variant ?? scenario.variant);
   const out = resolve(values.out ?? join('reports', 'profiles', `${timeStamp()}-${scenario.name}-${variant}-${tool}`));
   mkdirSync(out, { recursive: true });
   const clinic = clinicBin();
@@ -35,9 +38,13 @@ export async function profile(args: string[]): Promise<number> {
   const { result, paths } = await runOnce({
     scenario,
     scenarioFile: file,
-    variant,
-    // Clinic asks about telemetry unless NO_INSIGHT is set; its profiler writes logs to its cwd
-    server: { wrapper: { argv: [process.execPath, clinic, tool, '--open=false', '--dest', out, '--'], env: { NO_INSIGHT: '1' }, cwd: out } },
+    ...(command ? {} : { variant }),
+    // Clinic asks about telemetry unless NO_INSIGHT is set; its profiler writes logs to its cwd.
+    // A command runs under Clinic in its own group, stopped by SIGINT as Ctrl-C would: Clinic then
+    // ends the server and writes its report, which can take minutes
+    server: command
+      ? { command: { ...command, cmd: `${shellQuote(process.execPath)} ${shellQuote(clinic)} ${tool} --open=false --dest ${shellQuote(out)} -- ${command.cmd}`, env: { NO_INSIGHT: '1' }, stopSignal: 'SIGINT', stopGraceMs: 180_000, logDir: out } }
+      : { wrapper: { argv: [process.execPath, clinic, tool, '--open=false', '--dest', out, '--'], env: { NO_INSIGHT: '1' }, cwd: out } },
     label: `profiled (clinic ${tool})`,
     out,
     ...(values.secret ? { secret: values.secret } : {}),
@@ -64,3 +71,5 @@ export function clinicBin(): string {
   }
   throw new UsageError('chatbench profile runs the server under Clinic.js, which is not installed (it is optional: only `profile` needs it). Add it to the project that runs chatbench: npm install --save-dev clinic@13');
 }
+
+const shellQuote = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;

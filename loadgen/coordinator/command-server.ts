@@ -22,6 +22,10 @@ export interface ServerCommand {
   /** The WebSocket path clients connect to (default /). */
   path?: string;
   stopGraceMs?: number;
+  /** What asks the group to stop (default SIGTERM; SIGINT for a profiler, as Ctrl-C would). */
+  stopSignal?: NodeJS.Signals;
+  /** More environment for the command. */
+  env?: Record<string, string>;
   /** Where server[-N].stdout.log and .stderr.log go (the run directory; default a new temporary one). */
   logDir?: string;
 }
@@ -44,7 +48,7 @@ export async function startCommandServer(c: ServerCommand, index: number, log: (
     cwd: c.cwd,
     detached: true, // its own process group: stopping it stops whatever it forked
     stdio: ['ignore', out, err],
-    env: { ...process.env, PORT: String(port), HOST },
+    env: { ...process.env, ...c.env, PORT: String(port), HOST },
   });
   closeSync(out);
   closeSync(err);
@@ -59,19 +63,20 @@ export async function startCommandServer(c: ServerCommand, index: number, log: (
   );
   const lastLines = () => tail(files.stdout, files.stderr);
   const stop = async (): Promise<number | null> => {
-    signalGroup(pgid, 'SIGTERM');
+    const signal = c.stopSignal ?? 'SIGTERM';
+    signalGroup(pgid, signal);
     const deadline = Date.now() + (c.stopGraceMs ?? 5000);
     while (liveInGroup(pgid).length && Date.now() < deadline) await sleep(50);
     const left = liveInGroup(pgid);
     if (left.length) {
-      log(`server command: ${left.length} process(es) still running ${c.stopGraceMs ?? 5000} ms after SIGTERM (pids ${left.join(', ')}): SIGKILL`);
+      log(`server command: ${left.length} process(es) still running ${c.stopGraceMs ?? 5000} ms after ${signal} (pids ${left.join(', ')}): SIGKILL`);
       signalGroup(pgid, 'SIGKILL');
       while (liveInGroup(pgid).length) await sleep(20);
     }
     await exited;
     releaseGroup(pgid);
-    // ended by our SIGTERM is a clean stop; anything else (a crash, our SIGKILL) is told
-    return exit?.signal === 'SIGTERM' ? 0 : (exit?.code ?? 128 + 9);
+    // ended by our signal is a clean stop; anything else (a crash, our SIGKILL) is told
+    return exit?.signal === signal ? 0 : (exit?.code ?? 128 + 9);
   };
 
   const timeoutMs = c.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
