@@ -16,7 +16,8 @@ import type { Scenario } from '../loadgen/scenario/schema.js';
 import { loadAssets } from '../cli/files/report-assets.js';
 import { timeStamp } from '../cli/files/write-run.js';
 import { interleave } from '../cli/interleave.js';
-import { runOnce } from '../cli/run-once.js';
+import { runOnce, type OnceOptions } from '../cli/run-once.js';
+import { startLine } from './start-together.js';
 import { asUsage, UsageError } from '../cli/usage-error.js';
 import { renderReport } from '../reports/html/render.js';
 import type { Result } from '../results/schema.js';
@@ -25,6 +26,8 @@ export const GATE_REGRESSION_EXIT = 98;
 export const GATE_INCONCLUSIVE_EXIT = 97;
 
 export const SIDES = ['baseline', 'candidate'] as const;
+/** Each side of a simultaneous round runs this share: the same clients, rooms and schedule. */
+export const HALF = { index: 0, count: 2 } as const;
 export type Side = (typeof SIDES)[number];
 
 /** One side's server: a shell command (any server), or chatbench's own server from a checkout,
@@ -36,8 +39,16 @@ export interface GateSide {
   args?: string[];
 }
 
+/** simultaneous: in each round both servers run at once, each under the same half of the load,
+ * and the per-round ratio is tested (paired); sequential: rounds interleaved ABBA, one server at
+ * a time under the whole load (docs/gate.md, "Two modes"). */
+export type GateMode = 'simultaneous' | 'sequential';
+export const GATE_MODES: readonly GateMode[] = ['simultaneous', 'sequential'];
+
 export interface GateOptions {
   scenario: Scenario;
+  /** Default simultaneous. */
+  mode?: GateMode;
   scenarioFile?: string;
   baseline?: GateSide;
   candidate?: GateSide;
@@ -68,14 +79,18 @@ export interface GateOutcome {
 
 /** Checks options before any run: a gate that could never fail, or an unbuilt checkout, fails now,
  * not after an hour of runs. */
-export function planGate(o: GateOptions): { rounds: number; alpha: number; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string }> } {
+export function planGate(o: GateOptions): { mode: GateMode; rounds: number; alpha: number; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string }> } {
+  const mode = o.mode ?? 'simultaneous';
+  if (!GATE_MODES.includes(mode)) throw new UsageError(`--mode ${mode}: expected ${GATE_MODES.join(' or ')}`);
+  if (mode === 'simultaneous' && o.pinning) throw new UsageError('--pin places one server and one generator on their own cores: it is for --mode sequential');
   const rounds = o.rounds ?? 5;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds ${rounds}: expected a whole number from 1 to 50`);
   const alpha = o.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${alpha}: expected a number between 0 and 0.5`);
   const specs = (o.metrics?.length ? o.metrics : DEFAULT_METRICS).map((m) => (typeof m === 'string' ? asUsage(() => parseMetricSpec(m)) : m));
-  // Holm tests the smallest p of m figures against alpha / m: rounds must make that reachable
-  const needed = roundsNeeded(alpha / specs.length);
+  // Holm tests the smallest p of m figures against alpha / m: rounds must make that reachable (a
+  // rank test's p has a floor; the paired t-test needs 3 rounds for a spread worth the name)
+  const needed = mode === 'simultaneous' ? 3 : roundsNeeded(alpha / specs.length);
   if (rounds < needed) throw new UsageError(`--rounds ${rounds}: with so few rounds no difference in any of ${specs.length} figure(s) can reach p < ${alpha}/${specs.length} (Holm), so the gate could never fail; use at least ${needed}`);
   const side = (s: GateSide = {}) => {
     if (s.command && (s.checkout || s.variant || s.args)) throw new UsageError('a gate side is either a server command or a chatbench checkout/variant/args, not both');
@@ -87,20 +102,18 @@ export function planGate(o: GateOptions): { rounds: number; alpha: number; specs
       : `${s.checkout ? `\`${resolve(s.checkout)}\`` : 'this checkout'}, variant ${variant}${s.args?.length ? `, \`chatbench serve … ${s.args.join(' ')}\`` : ''}`;
     return { build, variant, words };
   };
-  return { rounds, alpha, specs, sides: { baseline: side(o.baseline), candidate: side(o.candidate) } };
+  return { mode, rounds, alpha, specs, sides: { baseline: side(o.baseline), candidate: side(o.candidate) } };
 }
 
 export async function gate(o: GateOptions): Promise<GateOutcome> {
-  const { rounds, alpha, specs, sides } = planGate(o);
+  const { mode, rounds, alpha, specs, sides } = planGate(o);
   const out = resolve(o.out ?? join('reports', 'gate', `${timeStamp()}-${o.scenario.name}`));
   mkdirSync(out, { recursive: true });
   const runs: Record<Side, Result[]> = { baseline: [], candidate: [] };
-  const order = interleave(SIDES, rounds); // ABBA: the side that runs first alternates
-  for (const [i, { item: s, round }] of order.entries()) {
-    console.error(`── run ${i + 1}/${order.length}: ${s}, round ${round + 1}/${rounds}`);
+  const once = (s: Side, round: number, extra: Partial<OnceOptions> = {}) => {
     const dir = join(out, `${s}-${round + 1}`);
     const build = sides[s].build;
-    const { result } = await runOnce({
+    return runOnce({
       scenario: o.scenario,
       ...(o.scenarioFile ? { scenarioFile: o.scenarioFile } : {}),
       variant: sides[s].variant,
@@ -109,14 +122,39 @@ export async function gate(o: GateOptions): Promise<GateOutcome> {
       label: s,
       out: dir,
       summaryOnStderr: true,
+      gateRound: { mode, round },
       ...(o.pinning ? { pinning: o.pinning } : {}),
       ...(o.secret ? { secret: o.secret } : {}),
+      ...extra,
     });
-    runs[s].push(result);
+  };
+  if (mode === 'sequential') {
+    const order = interleave(SIDES, rounds); // ABBA: the side that runs first alternates
+    for (const [i, { item: s, round }] of order.entries()) {
+      console.error(`── run ${i + 1}/${order.length}: ${s}, round ${round + 1}/${rounds}`);
+      runs[s].push((await once(s, round)).result);
+    }
+  } else {
+    for (let round = 0; round < rounds; round++) {
+      // the side started first alternates, as the ABBA order does for sequential rounds
+      const order = round % 2 === 0 ? SIDES : ([...SIDES].reverse() as Side[]);
+      console.error(`── round ${round + 1}/${rounds}: baseline and candidate at once, each under the same half of the load (${order[0]} started first)`);
+      const line = startLine(2);
+      const both = order.map((s, k) =>
+        once(s, round, { share: HALF, startTogether: () => line.arrive(), quiet: k > 0 }).catch((err: unknown) => {
+          line.fail(err);
+          throw err;
+        }),
+      );
+      const settled = await Promise.allSettled(both);
+      const failed = settled.find((x) => x.status === 'rejected');
+      if (failed) throw (failed as PromiseRejectedResult).reason;
+      order.forEach((s, k) => runs[s].push((settled[k] as PromiseFulfilledResult<{ result: Result }>).value.result));
+    }
   }
 
-  const decision = decide(specs, runs.baseline, runs.candidate, alpha);
-  const markdown = verdictMarkdown(decision, { scenario: o.scenario.name, rounds, baseline: sides.baseline.words, candidate: sides.candidate.words, alpha });
+  const decision = decide(specs, runs.baseline, runs.candidate, alpha, mode === 'simultaneous' ? 'paired' : 'independent');
+  const markdown = verdictMarkdown(decision, { scenario: o.scenario.name, rounds, baseline: sides.baseline.words, candidate: sides.candidate.words, alpha, mode });
   const verdictFile = join(out, 'verdict.md');
   writeFileSync(verdictFile, markdown);
   const groups = SIDES.map((s) => ({ label: s, results: runs[s] }));

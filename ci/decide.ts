@@ -9,6 +9,7 @@ import { figure, figureValue, valueAt } from '../results/figures.js';
 import type { Result } from '../results/schema.js';
 import { CORRECTNESS, type MetricSpec } from './metric-spec.js';
 import { changeInterval, holm, pGreater } from './stats.js';
+import { pairedLogRatioTest } from './paired.js';
 
 export type MetricVerdict = 'regressed' | 'no data' | 'improved' | 'unchanged' | 'n/a';
 
@@ -21,7 +22,14 @@ export interface MetricDecision {
   pWorse: number; // one-sided: the candidate is worse
   pBetter: number;
   verdict: MetricVerdict;
+  /** Simultaneous rounds: the per-round ratios candidate/baseline the test weighed. */
+  ratios?: number[];
 }
+
+/** How the runs pair up: independent samples (sequential rounds: Mann-Whitney on the values) or
+ * run i of each side measured at the same moment (simultaneous rounds: a paired test on the
+ * per-round log-ratios). */
+export type Design = 'independent' | 'paired';
 
 export interface CorrectnessDecision {
   label: string;
@@ -44,7 +52,7 @@ export interface GateDecision {
 
 /** One figure's change and one-sided p-values; its verdict is 'unchanged' until decide() has
  * weighed all the gated figures together (or 'no data' / 'n/a' when it cannot be tested). */
-function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[]): MetricDecision {
+function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], design: Design): MetricDecision {
   const f = figure(spec.path);
   const values = (rs: Result[]) => rs.map((r) => (f ? figureValue(r, f) : valueAt(r, spec.path))).filter((v): v is number => v !== null);
   const baseline = values(baseRuns);
@@ -57,11 +65,28 @@ function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[])
   if (baseline.length < 2 || candidate.length < 2 || median(baseline) === 0) {
     return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'n/a' };
   }
+  if (design === 'paired') return measurePaired(spec, baseRuns, candRuns, base);
   const change = median(candidate) / median(baseline) - 1;
   const higherIsWorse = spec.better === 'lower';
   const pWorse = higherIsWorse ? pGreater(candidate, baseline) : pGreater(baseline, candidate);
   const pBetter = higherIsWorse ? pGreater(baseline, candidate) : pGreater(candidate, baseline);
   return { ...base, change, interval: changeInterval(baseline, candidate), pWorse, pBetter, verdict: 'unchanged' };
+}
+
+/** Run i of each side came from the same round: the change is the geometric mean of the per-round
+ * ratios, p a one-sided t-test on their logs. Rounds where a side measured nothing drop out. */
+function measurePaired(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], base: Omit<MetricDecision, 'verdict' | 'change' | 'interval' | 'pWorse' | 'pBetter'>): MetricDecision {
+  const f = figure(spec.path);
+  const value = (r: Result | undefined) => (r ? (f ? figureValue(r, f) : valueAt(r, spec.path)) : null);
+  const pairs = baseRuns.flatMap((b, i) => {
+    const x = value(b);
+    const y = value(candRuns[i]);
+    return x !== null && y !== null && x > 0 && y > 0 ? [[x, y] as const] : [];
+  });
+  if (pairs.length < 3) return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'n/a' };
+  const t = pairedLogRatioTest(pairs);
+  const higherIsWorse = spec.better === 'lower';
+  return { ...base, change: t.change, interval: t.interval, pWorse: higherIsWorse ? t.pHigher : t.pLower, pBetter: higherIsWorse ? t.pLower : t.pHigher, verdict: 'unchanged', ratios: t.ratios };
 }
 
 function decideCorrectness(baseRuns: Result[], candRuns: Result[]): CorrectnessDecision[] {
@@ -92,10 +117,10 @@ function fewerDeliveries(baseRuns: Result[], candRuns: Result[]): string[] {
   return [`Deliveries: ${cand} in the candidate (median) against ${base} in the baseline (${formatChange(cand / base - 1)})`];
 }
 
-export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05): GateDecision {
+export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05, design: Design = 'independent'): GateDecision {
   // each figure is tested once; Holm's step-down over the family keeps the chance that any
   // figure is called worse (or better) by noise ≤ alpha, however many figures are gated
-  const raw = specs.map((s) => measureMetric(s, baseRuns, candRuns));
+  const raw = specs.map((s) => measureMetric(s, baseRuns, candRuns, design));
   const worse = holm(raw.map((m) => m.pWorse), alpha);
   const better = holm(raw.map((m) => m.pBetter), alpha);
   const metrics = raw.map((m, i): MetricDecision => {

@@ -11,6 +11,8 @@ export interface GateContext {
   baseline: string; // how the baseline server was started, in words
   candidate: string;
   alpha: number;
+  /** How the rounds ran (default sequential). */
+  mode?: 'simultaneous' | 'sequential';
 }
 
 const HEADLINE: Record<GateDecision['verdict'], string> = {
@@ -29,7 +31,9 @@ export function verdictMarkdown(d: GateDecision, c: GateContext): string {
   const lines = [
     `## chatbench gate: ${HEADLINE[d.verdict]}`,
     '',
-    `Scenario \`${c.scenario}\`, ${c.rounds} rounds, baseline and candidate interleaved (ABBA order).`,
+    c.mode === 'simultaneous'
+      ? `Scenario \`${c.scenario}\`, ${c.rounds} rounds; in every round baseline and candidate ran at the same moment, each under the same half of the load.`
+      : `Scenario \`${c.scenario}\`, ${c.rounds} rounds, baseline and candidate interleaved (ABBA order).`,
     `- baseline: ${c.baseline}`,
     `- candidate: ${c.candidate}`,
   ];
@@ -47,7 +51,9 @@ export function verdictMarkdown(d: GateDecision, c: GateContext): string {
     '',
     `Correctness (summed over the runs): ${d.correctness.map((k) => `${k.label} ${k.baseline} → ${k.candidate}${k.verdict === 'ok' ? '' : ` (${k.verdict})`}`).join(', ')}.`,
     '',
-    `A figure regressed when its median is worse than the tolerance AND a one-sided Mann-Whitney U test over the rounds is significant at ${c.alpha} for the whole family of gated figures (Holm's step-down: the k-th smallest p of m is compared with ${c.alpha}/(m−k+1); with ${c.rounds} rounds per side the smallest possible p is ${smallestP(c.rounds).toPrecision(2)}). The interval is a bootstrap of the median change.`,
+    c.mode === 'simultaneous'
+      ? `A figure regressed when the change — the geometric mean of the per-round ratios candidate/baseline — is worse than the tolerance AND a one-sided t-test on the per-round log-ratios is significant at ${c.alpha} for the whole family of gated figures (Holm's step-down: the k-th smallest p of m is compared with ${c.alpha}/(m−k+1)). The interval is the t-interval of the change. Per-round ratios: ${d.metrics.map((m) => `${m.spec.label} ${m.ratios?.map((r) => r.toFixed(3)).join(', ') ?? 'n/a'}`).join('; ')}.`
+      : `A figure regressed when its median is worse than the tolerance AND a one-sided Mann-Whitney U test over the rounds is significant at ${c.alpha} for the whole family of gated figures (Holm's step-down: the k-th smallest p of m is compared with ${c.alpha}/(m−k+1); with ${c.rounds} rounds per side the smallest possible p is ${smallestP(c.rounds).toPrecision(2)}). The interval is a bootstrap of the median change.`,
   );
   return lines.join('\n') + '\n';
 }

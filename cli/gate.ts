@@ -1,7 +1,7 @@
 // `chatbench gate SCENARIO.yaml`: the command line of api/gate.ts — flags in, the gate run, the
 // verdict printed (and, inside GitHub Actions, published), and the exit code the verdict calls for.
 import { parseArgs } from 'node:util';
-import { GATE_INCONCLUSIVE_EXIT, GATE_REGRESSION_EXIT, gate as runGate, type GateSide, type GateVerdict } from '../api/gate.js';
+import { GATE_INCONCLUSIVE_EXIT, GATE_REGRESSION_EXIT, gate as runGate, type GateMode, type GateSide, type GateVerdict } from '../api/gate.js';
 import { publishVerdict } from '../ci/github/publish.js';
 import { GATE_FLAGS } from './commands.js';
 import { pinningOf, scenarioWithShortcuts, serverCommandOf } from './run-options.js';
@@ -62,6 +62,7 @@ export async function gate(args: string[]): Promise<number> {
     scenarioFile: file,
     baseline: side('baseline'),
     candidate: side('candidate'),
+    mode: values.mode as GateMode,
     rounds: numberFlag('rounds', values.rounds),
     alpha: numberFlag('alpha', values.alpha),
     ...(values.metric?.length ? { metrics: values.metric } : {}),

@@ -15,11 +15,13 @@ export interface OnceOptions extends Omit<RunOptions, 'log' | 'progress'> {
   out?: string | undefined;
   /** Print the one-line summary on stderr (commands that run many). */
   summaryOnStderr?: boolean;
+  /** No live progress (the second of two runs at once). */
+  quiet?: boolean;
 }
 
 export async function runOnce(o: OnceOptions): Promise<{ result: Result; paths: { result: string; report: string } }> {
-  const { progress, done } = stderrProgress();
-  const { label, summaryOnStderr, ...run } = o;
+  const { progress, done } = o.quiet ? { progress: undefined, done: () => {} } : stderrProgress();
+  const { label, summaryOnStderr, quiet: _quiet, ...run } = o;
   let out = o.out;
   const command = run.server?.command;
   if (command && !command.logDir) {
@@ -29,7 +31,7 @@ export async function runOnce(o: OnceOptions): Promise<{ result: Result; paths: 
   }
   let result: Result;
   try {
-    result = await runScenario({ ...run, log: (line) => console.error(line), progress });
+    result = await runScenario({ ...run, log: (line) => console.error(line), ...(progress ? { progress } : {}) });
   } finally {
     done();
   }

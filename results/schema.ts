@@ -208,6 +208,15 @@ export const ResultSchema = z.object({
     .array(z.object({ action: z.enum(['kill-server', 'restart-redis']), atSec: z.number(), target: z.string(), error: z.string().optional() }))
     .optional()
     .describe('faults the run injected (scenario faults), when and where'),
+  gateRound: z
+    .object({
+      mode: z.enum(['simultaneous', 'sequential']),
+      round: z.number().int().nonnegative().describe('0-based'),
+      t0: z.string().describe("the schedule's start (ISO 8601): in a simultaneous round, the same instant for both sides"),
+      share: z.string().optional().describe('I/N: the part of the clients this side ran (rooms dealt as to shards)'),
+    })
+    .optional()
+    .describe('a run of a gate round (chatbench gate): its mode, round and start'),
   shard: z
     .object({
       index: z.number().int().nonnegative(),

@@ -1,84 +1,135 @@
-// `npm run gate:calibrate`: how often `chatbench gate` is right on this machine's real noise. It
-// runs K A/A gates (this checkout against itself) and K gates against a candidate made x % more
-// expensive per delivery (--inject-cpu-us, sized from a measured run) for +10 % and +5 %, the kinds
-// interleaved so drift spreads over all of them, and prints the false-alarm rate, both detection
-// rates and the wall time per gate.
-//   node dist/scripts/gate-calibrate.js [--gates 20] [--rounds 6] [--alpha 0.05]
-//       [--metric server.cpuMsPer1kDeliveries:2%]… [--scenario scenarios/gate-fanout.yaml]
+// `npm run gate:calibrate`: what `chatbench gate` sees on this machine's real noise, so a team
+// knows before trusting it. K gates of each kind — A/A (the server against itself), +10 % and +5 %
+// server CPU per delivery (--inject-cpu-us, sized from measured runs), +2 ms e2e
+// (--inject-latency-ms 2) — kinds interleaved so drift spreads over all; for each mode asked for,
+// in the same sitting. Prints false alarms, detections, wall time per gate, and the spread of one
+// side's figure from run to run beside the spread of the per-round ratio (what simultaneous rounds
+// are for).
+//   node dist/scripts/gate-calibrate.js [--gates 20] [--modes simultaneous,sequential] [--rounds 8]
+//       [--alpha 0.05] [--scenario scenarios/gate-fanout.yaml] [--kinds A/A,+10%,+5%,+2ms]
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dist } from '../lib/paths.js';
+import { median } from '../lib/median.js';
 import { runScenario } from '../loadgen/coordinator/run.js';
 import { loadScenario } from '../loadgen/scenario/parse.js';
+import { spread } from '../ci/paired.js';
+import type { Result } from '../results/schema.js';
 
 const { values } = parseArgs({
   options: {
     gates: { type: 'string', default: '20' },
-    rounds: { type: 'string', default: '6' },
+    modes: { type: 'string', default: 'simultaneous,sequential' },
+    rounds: { type: 'string', default: '8' },
     alpha: { type: 'string', default: '0.05' },
-    metric: { type: 'string', multiple: true },
     scenario: { type: 'string', default: 'scenarios/gate-fanout.yaml' },
+    kinds: { type: 'string', default: 'A/A,+10%,+5%,+2ms' },
   },
 });
 const K = Number(values.gates);
-const metrics = values.metric?.length ? values.metric : ['server.cpuMsPer1kDeliveries:2%'];
+const modes = values.modes!.split(',');
+const kinds = values.kinds!.split(',');
 const dir = mkdtempSync(join(tmpdir(), 'chatbench-calibrate-'));
 
+/** What each kind gates, and how its candidate differs. The figures are gated with a tolerance
+ * below the injected change, so a detection means the statistics saw it. */
+const CPU = 'server.cpuMsPer1kDeliveries:2%';
+const E2E = 'latencyMs.e2e.p50:2%';
+
 interface Gate {
+  mode: string;
   kind: string;
   code: number;
   seconds: number;
+  out: string;
 }
 
-function gate(kind: string, candidateArgs: string | undefined, n: number): Promise<Gate> {
-  const args = [dist('bin/chatbench.js'), 'gate', values.scenario!, '--rounds', values.rounds!, '--alpha', values.alpha!, '--out', join(dir, `${kind.replace(/[^A-Za-z0-9+%]/g, '')}-${n}`)];
-  for (const m of metrics) args.push('--metric', m);
+function gate(mode: string, kind: string, metric: string, candidateArgs: string | undefined, n: number): Promise<Gate> {
+  const out = join(dir, `${mode}-${kind.replace(/[^A-Za-z0-9+%]/g, '')}-${n}`);
+  const args = [dist('bin/chatbench.js'), 'gate', values.scenario!, '--mode', mode, '--rounds', values.rounds!, '--alpha', values.alpha!, '--metric', metric, '--out', out];
   if (candidateArgs) args.push('--candidate-args', candidateArgs);
   const t0 = Date.now();
   return new Promise((resolve) => {
     execFile(process.execPath, args, { maxBuffer: 1 << 26 }, (err) => {
       const code = err ? ((err as { code?: number }).code ?? 1) : 0;
-      resolve({ kind, code: typeof code === 'number' ? code : 1, seconds: (Date.now() - t0) / 1000 });
+      resolve({ mode, kind, code: typeof code === 'number' ? code : 1, seconds: (Date.now() - t0) / 1000, out });
     });
   });
 }
 
+/** The runs of one gate, round by round. */
+function runsOf(g: Gate): { baseline: Result[]; candidate: Result[] } {
+  const read = (side: string) => {
+    const rs: Result[] = [];
+    for (let r = 1; existsSync(join(g.out, `${side}-${r}`, 'result.json')); r++) rs.push(JSON.parse(readFileSync(join(g.out, `${side}-${r}`, 'result.json'), 'utf8')) as Result);
+    return rs;
+  };
+  return { baseline: read('baseline'), candidate: read('candidate') };
+}
+
+const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
+
 async function main(): Promise<void> {
-  // what a delivery costs this server here, to size the injected CPU
-  // the median of 3 runs: a machine's first run of the day alone read 28.3 µs where the gates' own
-  // baselines then read 24–26
+  // what a delivery costs this server here, to size the injected CPU: the median of 3 whole runs
   const probes: number[] = [];
   for (let i = 0; i < 3; i++) {
     const r = await runScenario({ scenario: loadScenario(values.scenario!), log: () => {} });
     if (r.server.cpuMsPer1kDeliveries === null) throw new Error('no server CPU per delivery measured: cannot size the injection');
     probes.push(r.server.cpuMsPer1kDeliveries); // ms per 1k = µs per delivery
   }
-  const usPerDelivery = probes.sort((a, b) => a - b)[1]!;
-  const inject = { '+10%': (usPerDelivery * 0.1).toFixed(2), '+5%': (usPerDelivery * 0.05).toFixed(2) };
-  console.error(`server CPU per delivery ${usPerDelivery.toFixed(2)} µs: +10% = --inject-cpu-us ${inject['+10%']}, +5% = ${inject['+5%']}`);
+  const usPerDelivery = median(probes);
+  const plan: Record<string, { metric: string; args?: string }> = {
+    'A/A': { metric: CPU },
+    '+10%': { metric: CPU, args: `--inject-cpu-us ${(usPerDelivery * 0.1).toFixed(2)}` },
+    '+5%': { metric: CPU, args: `--inject-cpu-us ${(usPerDelivery * 0.05).toFixed(2)}` },
+    '+2ms': { metric: E2E, args: '--inject-latency-ms 2' },
+  };
+  console.error(`server CPU per delivery ${usPerDelivery.toFixed(2)} µs: ${kinds.map((k) => `${k} ${plan[k]?.args ?? ''}`).join(', ')}`);
   const gates: Gate[] = [];
+  const total = K * kinds.length * modes.length;
   for (let n = 1; n <= K; n++) {
-    for (const [kind, extra] of [['A/A', undefined], ['+10%', `--inject-cpu-us ${inject['+10%']}`], ['+5%', `--inject-cpu-us ${inject['+5%']}`]] as const) {
-      const g = await gate(kind, extra, n);
-      gates.push(g);
-      console.error(`gate ${gates.length}/${3 * K} ${kind}: exit ${g.code} (${g.code === 98 ? 'regression' : g.code === 0 ? 'pass' : g.code === 97 ? 'inconclusive' : 'error'}) in ${g.seconds.toFixed(0)} s`);
+    for (const mode of modes) {
+      for (const kind of kinds) {
+        const p = plan[kind];
+        if (!p) throw new Error(`--kinds: unknown ${kind}; expected some of ${Object.keys(plan).join(', ')}`);
+        const g = await gate(mode, kind, p.metric, p.args, n);
+        gates.push(g);
+        console.error(`gate ${gates.length}/${total} ${mode} ${kind}: exit ${g.code} (${g.code === 98 ? 'regression' : g.code === 0 ? 'pass' : g.code === 97 ? 'inconclusive' : 'error'}) in ${g.seconds.toFixed(0)} s`);
+      }
     }
   }
-  const of = (kind: string) => gates.filter((g) => g.kind === kind);
-  const flagged = (kind: string) => of(kind).filter((g) => g.code === 98).length;
-  const other = gates.filter((g) => g.code !== 0 && g.code !== 98).length;
-  const wall = gates.map((g) => g.seconds).sort((a, b) => a - b);
-  console.log(`\n${values.scenario}: ${K} gates of each kind, ${values.rounds} rounds per side, alpha ${values.alpha}, ${metrics.join(' ')}; server CPU per delivery ${usPerDelivery.toFixed(2)} µs`);
-  console.log('| figure | measured | goal |');
-  console.log('|---|---:|---:|');
-  console.log(`| false alarms (A/A gates failed) | ${flagged('A/A')}/${K} | 0/20 |`);
-  console.log(`| detected +10 % CPU per delivery (--inject-cpu-us ${inject['+10%']}) | ${flagged('+10%')}/${K} | ≥ 19/20 |`);
-  console.log(`| detected +5 % CPU per delivery (--inject-cpu-us ${inject['+5%']}) | ${flagged('+5%')}/${K} | ≥ 15/20 |`);
-  console.log(`| wall time per gate (median, max) | ${wall[Math.floor(wall.length / 2)]!.toFixed(0)} s, ${wall.at(-1)!.toFixed(0)} s | ≤ 180 s |`);
-  if (other) console.log(`\n${other} gate(s) neither passed nor failed (inconclusive or error): see ${dir}`);
+  console.log(`\n${values.scenario}: ${K} gates of each kind per mode, ${values.rounds} rounds, alpha ${values.alpha}; server CPU per delivery ${usPerDelivery.toFixed(2)} µs; one sitting`);
+  console.log(`| figure | ${modes.join(' | ')} | goal |`);
+  console.log(`|---|${modes.map(() => '---:').join('|')}|---:|`);
+  const of = (mode: string, kind: string) => gates.filter((g) => g.mode === mode && g.kind === kind);
+  const row = (label: string, goal: string, cell: (mode: string) => string) => console.log(`| ${label} | ${modes.map(cell).join(' | ')} | ${goal} |`);
+  const flagged = (mode: string, kind: string) => `${of(mode, kind).filter((g) => g.code === 98).length}/${of(mode, kind).length}`;
+  if (kinds.includes('A/A')) row(`A/A gates that failed (${CPU})`, '0/20', (m) => flagged(m, 'A/A'));
+  if (kinds.includes('+10%')) row(`+10 % CPU per delivery detected (${plan['+10%']!.args})`, '≥ 19/20', (m) => flagged(m, '+10%'));
+  if (kinds.includes('+5%')) row(`+5 % CPU per delivery detected (${plan['+5%']!.args})`, '≥ 19/20', (m) => flagged(m, '+5%'));
+  if (kinds.includes('+2ms')) row(`+2 ms e2e p50 detected (${E2E})`, '≥ 19/20', (m) => flagged(m, '+2ms'));
+  row('wall time per gate (median, max)', '≤ 180 s', (m) => {
+    const w = gates.filter((g) => g.mode === m).map((g) => g.seconds);
+    return `${median(w).toFixed(0)} s, ${Math.max(...w).toFixed(0)} s`;
+  });
+  // the argument for simultaneous rounds: a side's figure moves from run to run; the per-round
+  // ratio moves less when both sides share the round's moment
+  const aa = (m: string) => of(m, 'A/A').map(runsOf);
+  const sideSpread = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((r) => r.server.cpuMsPer1kDeliveries!).filter(Number.isFinite))));
+  const ratioSpread = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((b, i) => x.candidate[i]!.server.cpuMsPer1kDeliveries! / b.server.cpuMsPer1kDeliveries!).filter(Number.isFinite))));
+  const e2eSide = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((r) => r.latencyMs.e2e.p50!).filter(Number.isFinite))));
+  const e2eRatio = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((b, i) => x.candidate[i]!.latencyMs.e2e.p50! / b.latencyMs.e2e.p50!).filter(Number.isFinite))));
+  if (kinds.includes('A/A')) {
+    row('spread of one side\'s CPU per delivery, run to run (CV, median over A/A gates)', '', (m) => pct(sideSpread(m)));
+    row('spread of the per-round ratio of CPU per delivery (CV)', '', (m) => pct(ratioSpread(m)));
+    row('spread of one side\'s e2e p50 (CV)', '', (m) => pct(e2eSide(m)));
+    row('spread of the per-round ratio of e2e p50 (CV)', '', (m) => pct(e2eRatio(m)));
+  }
+  const other = gates.filter((g) => g.code !== 0 && g.code !== 98);
+  if (other.length) console.log(`\n${other.length} gate(s) neither passed nor failed (inconclusive or error): ${other.map((g) => g.out).join(', ')}`);
   console.log(`\ngates kept in ${dir}`);
 }
 

@@ -38,7 +38,8 @@ const GENERATOR_NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=2'];
 
 /** When the processes are ready: how long to wait before the schedule starts and how late it is
  * (a --start-at), or a throw when it cannot start. Default: 100 ms, for the start message to land. */
-export type StartPlan = () => { waitMs: number; lateMs: number };
+/** When to start once every generator is ready: now, at --start-at, or when a partner run is ready too. */
+export type StartPlan = () => { waitMs: number; lateMs: number } | Promise<{ waitMs: number; lateMs: number }>;
 const SOON: StartPlan = () => ({ waitMs: 100, lateMs: 0 });
 
 export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAggregate) => void, startPlan: StartPlan = SOON): Promise<GeneratorOutcome> {
@@ -66,16 +67,18 @@ export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAgg
         switch (m.type) {
           case 'ready':
             if (++ready === children.length) {
-              let start;
+              let planned;
               try {
-                start = startPlan();
+                planned = startPlan();
               } catch (err) {
                 return fail(err as Error);
               }
-              lateMs = start.lateMs;
-              t0Us = monoUs() + start.waitMs * 1000;
-              t0EpochMs = Date.now() + start.waitMs;
-              for (const c of children) send(c, { type: 'start', t0Us });
+              Promise.resolve(planned).then((start) => {
+                lateMs = start.lateMs;
+                t0Us = monoUs() + start.waitMs * 1000;
+                t0EpochMs = Date.now() + start.waitMs;
+                for (const c of children) send(c, { type: 'start', t0Us });
+              }, fail);
             }
             return;
           case 'tick': {

@@ -45,6 +45,7 @@ export interface BuildInput {
   serverCheckout?: string;
   bus?: Result['bus'];
   faults?: Result['faults'];
+  gateRound?: Result['gateRound'];
 }
 
 export function buildResult(i: BuildInput): Result {
@@ -110,6 +111,7 @@ export function buildResult(i: BuildInput): Result {
     series,
     ...(i.bus ? { bus: i.bus } : {}),
     ...(i.faults ? { faults: i.faults } : {}),
+    ...(i.gateRound ? { gateRound: i.gateRound } : {}),
     ...(i.shard ? { shard: i.shard } : {}),
     ...protocolFigures(scenario, outcome.finals.map((f) => f.counts.protocol)),
   };

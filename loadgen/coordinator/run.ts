@@ -49,6 +49,13 @@ export interface RunOptions {
   startAtMs?: number;
   /** How late after startAtMs the schedule may still start (default 2 s). */
   maxLateMs?: number;
+  /** Run only this part of the clients (rooms dealt as to shards), as a whole run of its own: the
+   * gate's simultaneous rounds give both sides the same half. */
+  share?: ShardSpec;
+  /** Start when this resolves to the agreed start instant (epoch ms): two runs at one moment. */
+  startTogether?: () => Promise<number>;
+  /** Which round of which gate this run is (recorded in the result). */
+  gateRound?: { mode: 'simultaneous' | 'sequential'; round: number };
   /** Embedded servers on some cores, the generator on the others (planPinning). */
   pinning?: Pinning;
   log: (line: string) => void;
@@ -69,7 +76,10 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   if (scenario.faults.length && o.target) throw new TargetUnreachableError('scenario faults act on the servers a run starts itself: drop --target, or the faults');
   if (scenario.protocol.type !== 'chatbench' && !o.target && !command) throw new TargetUnreachableError(`protocol ${scenario.protocol.type} is another server's: give --server-cmd "COMMAND {port}" to start the server that speaks it, or --target ws://HOST:PORT of one running (the embedded server speaks chatbench's protocol)`);
   if (o.shard && !o.target) throw new ShardError('--shard needs --target: every shard of a run loads the same servers');
-  const mine = shardClients(exec.clients, roomMapper(scenario.rooms, exec.clients), o.shard);
+  if (o.shard && o.share) throw new ShardError('a run is a shard or a share, not both');
+  const part = o.shard ?? o.share;
+  const mine = shardClients(exec.clients, roomMapper(scenario.rooms, exec.clients), part);
+  if (o.share && mine.length === 0) throw new ShardError(`share ${o.share.index}/${o.share.count} has no clients: the scenario has too few rooms to split (rooms are dealt round robin)`);
   if (o.shard && mine.length === 0) throw new ShardError(`shard ${o.shard.index}/${o.shard.count} has no clients: the scenario's rooms do not reach every shard (rooms are dealt round robin); use fewer shards`);
   let urls: URL[];
   let tokenKey: JsonWebKey | undefined = o.tokenKey ? readPrivateJwk(o.tokenKey) : undefined;
@@ -122,7 +132,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       secret,
       ...(tokenKey ? { tokenKey } : {}),
       scenario,
-      ...(o.shard ? { shard: o.shard } : {}),
+      ...(part ? { shard: part } : {}),
     }));
     const samples: ServerSample[] = [];
     const hostSamples: HostSample[] = [];
@@ -152,8 +162,8 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     await sample();
     const startedAt = new Date();
     const wall0 = monoUs();
-    const part = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${mine.length} of ${exec.clients} clients)` : '';
-    o.log(`running ${scenario.name} (${exec.type}): ${mine.length} clients${part} in ${processes} generator process(es) against ${urls.map((u) => u.href).join(', ')}`);
+    const partWords = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${mine.length} of ${exec.clients} clients)` : o.share ? ` (share ${o.share.index}/${o.share.count}: ${mine.length} of ${exec.clients} clients)` : '';
+    o.log(`running ${scenario.name} (${exec.type}): ${mine.length} clients${partWords} in ${processes} generator process(es) against ${urls.map((u) => u.href).join(', ')}`);
     let outcome;
     try {
       outcome = await runGenerators(
@@ -191,6 +201,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       clients: mine.length,
       ...(busFigures ? { bus: busFigures } : {}),
       ...(faults.done.length ? { faults: faults.done } : {}),
+      ...(o.gateRound ? { gateRound: { ...o.gateRound, t0: new Date(outcome.t0EpochMs).toISOString(), ...(o.share ? { share: `${o.share.index}/${o.share.count}` } : {}) } } : {}),
       ...(o.shard
         ? {
             shard: {
@@ -214,8 +225,11 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   }
 }
 
-/** With --start-at: wait for it, or start at once and say how late (failing past --max-late). */
+/** With --start-at: wait for it, or start at once and say how late (failing past --max-late).
+ * With a partner run: when both are ready, at the instant they agree on. */
 function startPlan(o: RunOptions): StartPlan | undefined {
+  const together = o.startTogether;
+  if (together) return async () => ({ waitMs: Math.max(0, (await together()) - Date.now()), lateMs: 0 });
   const at = o.startAtMs;
   if (at === undefined) return undefined;
   return () => {

@@ -11,6 +11,8 @@ import { tinyScenario } from '../helpers/tiny-scenario.js';
 import { runCli } from '../helpers/cli.js';
 
 const cli = (...args: string[]) => runCli(args, { timeoutMs: 240_000 });
+/** These tests are about the sequential mode: its ABBA order and Mann-Whitney's exact p. */
+const sequential = ['--mode', 'sequential'];
 
 const METRICS = ['--metric', 'latencyMs.e2e.p50:10%', '--metric', 'latencyMs.e2e.p99:10%'];
 
@@ -21,7 +23,7 @@ describe('chatbench gate', () => {
 
   it('fails a candidate that refuses every message, even when only its latency is gated', async () => {
     const { file, out } = tinyScenario();
-    const r = await cli('gate', file, '--rounds', '4', '--candidate-args', '--max-body-bytes 1', '--metric', 'latencyMs.e2e.p50:10%', '--out', out);
+    const r = await cli('gate', file, ...sequential, '--rounds', '4', '--candidate-args', '--max-body-bytes 1', '--metric', 'latencyMs.e2e.p50:10%', '--out', out);
     expect(r.code, r.stderr).toBe(98);
     expect(r.stdout).toMatch(/^## chatbench gate: ❌ regression/m);
     expect(r.stdout).toContain('❌ no data');
@@ -31,7 +33,7 @@ describe('chatbench gate', () => {
 
   it('fails a candidate that adds 20 ms to every delivery, with exit 98 and a Markdown verdict', async () => {
     const { file, out } = tinyScenario();
-    const r = await cli('gate', file, '--rounds', '4', '--candidate-args', '--inject-latency-ms 20', ...METRICS, '--out', out);
+    const r = await cli('gate', file, ...sequential, '--rounds', '4', '--candidate-args', '--inject-latency-ms 20', ...METRICS, '--out', out);
     expect(r.code, r.stderr).toBe(98);
     expect(r.stdout).toMatch(/^## chatbench gate: ❌ regression/m);
     expect(r.stdout).toMatch(/\| e2e p50 \(lower is better\) \| [\d.]+ ms \| [\d.]+ ms \| \+[\d.]+% \| .* \| 0\.014 \| 10% \| ❌ regressed \|/);
@@ -49,7 +51,7 @@ describe('chatbench gate', () => {
 
   it('passes (exit 0) a candidate that removes that delay, and calls it an improvement', async () => {
     const { file, out } = tinyScenario();
-    const r = await cli('gate', file, '--rounds', '4', '--baseline-args', '--inject-latency-ms 20', ...METRICS, '--out', out);
+    const r = await cli('gate', file, ...sequential, '--rounds', '4', '--baseline-args', '--inject-latency-ms 20', ...METRICS, '--out', out);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^## chatbench gate: ✅ no regression/m);
     expect(r.stdout).toMatch(/\| e2e p50 \(lower is better\) .* \| -[\d.]+% \| .* ✅ improved \|/);
@@ -63,7 +65,7 @@ describe('chatbench gate', () => {
     const m = await cli('gate', file, '--metric', 'generator.cpuSeconds');
     expect(m.code).toBe(2);
     expect(m.stderr).toContain('--metric generator.cpuSeconds: say whether lower or higher is better');
-    const few = await cli('gate', file, '--rounds', '3');
+    const few = await cli('gate', file, ...sequential, '--rounds', '3');
     expect(few.code).toBe(2);
     expect(few.stderr).toContain('--rounds 3: with so few rounds no difference in any of 3 figure(s) can reach p < 0.05/3 (Holm), so the gate could never fail; use at least 4');
   });

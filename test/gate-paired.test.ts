@@ -1,0 +1,133 @@
+// Simultaneous rounds: both sides get the same half of the clients and start at one instant; the
+// paired test on per-round log-ratios keeps the family-wise false-alarm rate at alpha (seeded
+// simulation) and sees a change that independent samples of the same noise would not.
+import { describe, expect, it } from 'vitest';
+import { HALF } from '../api/gate.js';
+import { startLine } from '../api/start-together.js';
+import { decide } from '../ci/decide.js';
+import { parseMetricSpec } from '../ci/metric-spec.js';
+import { pairedLogRatioTest, spread, tQuantileUpper, tUpperP } from '../ci/paired.js';
+import { holm, seededRandom } from '../ci/stats.js';
+import { verdictMarkdown } from '../ci/verdict-markdown.js';
+import { createExecutor } from '../loadgen/executors/registry.js';
+import { parseScenario } from '../loadgen/scenario/parse.js';
+import { roomMapper, shardClients } from '../loadgen/worker/population.js';
+import type { Result } from '../results/schema.js';
+
+function normal(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+}
+
+const SCENARIO = parseScenario('name: s\nclients: 200\nrampUp: 1s\nduration: 4s\nrooms: {size: 10}\nsenders: 0.5\nmessageRate: 4\n', 's.yaml');
+
+describe('a simultaneous round', () => {
+  it('gives each side exactly half the clients: the same clients, rooms and schedule', () => {
+    const exec = createExecutor(SCENARIO);
+    const roomOf = roomMapper(SCENARIO.rooms, exec.clients);
+    const a = shardClients(exec.clients, roomOf, HALF);
+    const b = shardClients(exec.clients, roomOf, HALF);
+    expect(a).toHaveLength(exec.clients / 2);
+    expect(b).toEqual(a); // mirrored: the same indexes, so the executor plans the same sends for both
+    expect(new Set(a.map(roomOf)).size).toBe(10); // 10 whole rooms of the 20
+    for (const i of a) expect(a.filter((j) => roomOf(j) === roomOf(i))).toHaveLength(10);
+  });
+
+  it('starts both sides at one instant once both have arrived, and releases a partner of a run that failed', async () => {
+    const line = startLine(2);
+    const first = line.arrive();
+    await new Promise((r) => setTimeout(r, 30));
+    const second = line.arrive();
+    const [x, y] = await Promise.all([first, second]);
+    expect(x).toBe(y);
+    expect(x).toBeGreaterThan(Date.now());
+    const broken = startLine(2);
+    const waiting = broken.arrive();
+    broken.fail(new Error('candidate server exited with code 1'));
+    await expect(waiting).rejects.toThrow('the partner run failed: candidate server exited with code 1');
+  });
+});
+
+describe('the paired t-test on log-ratios', () => {
+  it('matches values computable by hand', () => {
+    // ratios 1.1, 1.2, 1.0: log-ratios mean 0.0923, sd 0.0912, t = 1.753, df 2
+    const t = pairedLogRatioTest([
+      [10, 11],
+      [10, 12],
+      [10, 10],
+    ]);
+    expect(t.change).toBeCloseTo(Math.cbrt(1.1 * 1.2) - 1, 10);
+    expect(t.pHigher).toBeCloseTo(0.1109, 3);
+    expect(t.pHigher + t.pLower).toBeCloseTo(1, 10);
+    expect(tQuantileUpper(0.025, 2)).toBeCloseTo(4.303, 3);
+    expect(tUpperP(2.015, 5)).toBeCloseTo(0.05, 3);
+    expect(t.interval[0]).toBeLessThan(t.change);
+    expect(t.interval[1]).toBeGreaterThan(t.change);
+    expect(spread([1, 1, 1])).toBe(0);
+  });
+
+  it('keeps the family-wise false-alarm rate at or under alpha when nothing changed (3 figures, Holm)', () => {
+    const random = seededRandom(7);
+    const sims = 4000;
+    let alarms = 0;
+    for (let s = 0; s < sims; s++) {
+      const ps = [0.03, 0.08, 0.15].map((sd) => {
+        const pairs = Array.from({ length: 6 }, () => {
+          const machine = Math.exp(0.2 * normal(random)); // the round's state: both sides alike
+          return [10 * machine * Math.exp(sd * normal(random)), 10 * machine * Math.exp(sd * normal(random))] as const;
+        });
+        return pairedLogRatioTest(pairs).pHigher;
+      });
+      if (holm(ps, 0.05).some(Boolean)) alarms++;
+    }
+    // binomial sd at 5 % of 4000 is 0.34 %
+    expect(alarms / sims).toBeLessThanOrEqual(0.05 + 0.01);
+    expect(alarms / sims).toBeGreaterThan(0.02); // and not a test that never fires
+  });
+
+  it('sees +10 % through a machine whose state moves both sides by 20 % from round to round', () => {
+    const random = seededRandom(11);
+    let seen = 0;
+    for (let s = 0; s < 500; s++) {
+      const pairs = Array.from({ length: 6 }, () => {
+        const machine = Math.exp(0.2 * normal(random));
+        return [10 * machine * Math.exp(0.03 * normal(random)), 11 * machine * Math.exp(0.03 * normal(random))] as const;
+      });
+      if (pairedLogRatioTest(pairs).pHigher < 0.05) seen++;
+    }
+    expect(seen / 500).toBeGreaterThan(0.95);
+  });
+});
+
+const run = (cpu: number, p50 = 1): Result =>
+  ({
+    latencyMs: { e2e: { p50, p99: p50 * 3 } },
+    messages: { lost: 0, duplicated: 0, delivered: 1000, refused: 0, unanswered: 0 },
+    connections: { failed: 0 },
+    server: { cpuMsPer1kDeliveries: cpu },
+    generator: { saturated: false },
+    checks: [],
+  }) as unknown as Result;
+
+describe('the decision on simultaneous rounds', () => {
+  it('pairs run i of each side: a steady +10 % under a drifting machine regresses; shuffled pairing would not see it', () => {
+    const machine = [20, 26, 18, 30, 22, 25];
+    const base = machine.map((m) => run(m));
+    const cand = machine.map((m, i) => run(m * 1.1 * (1 + (i % 2 ? 0.01 : -0.01))));
+    const spec = parseMetricSpec('server.cpuMsPer1kDeliveries:2%');
+    const paired = decide([spec], base, cand, 0.05, 'paired');
+    expect(paired.verdict).toBe('regression');
+    expect(paired.metrics[0]!.change).toBeCloseTo(0.1, 2);
+    expect(paired.metrics[0]!.ratios).toHaveLength(6);
+    const independent = decide([spec], base, cand, 0.05, 'independent');
+    expect(independent.verdict).toBe('pass'); // the same numbers as unpaired samples: lost in the drift
+    const md = verdictMarkdown(paired, { scenario: 's', rounds: 6, baseline: 'a', candidate: 'b', alpha: 0.05, mode: 'simultaneous' });
+    expect(md).toContain('at the same moment');
+    expect(md).toContain('t-test on the per-round log-ratios');
+  });
+
+  it('needs 3 rounds where both sides measured the figure', () => {
+    const d = decide([parseMetricSpec('server.cpuMsPer1kDeliveries:2%')], [run(10), run(10)], [run(11), run(11)], 0.05, 'paired');
+    expect(d.metrics[0]!.verdict).toBe('n/a');
+    expect(d.verdict).toBe('inconclusive');
+  });
+});

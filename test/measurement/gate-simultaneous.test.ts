@@ -1,0 +1,52 @@
+// `chatbench gate --mode simultaneous` end to end: in every round both servers run at the same
+// moment, each under the same half of gate-fanout's load. A/A passes; a candidate made 10 % more
+// expensive per delivery (sized from a measured run) fails; so does one 2 ms slower per delivery.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { tinyScenario } from '../helpers/tiny-scenario.js';
+import { parseResult } from '../../results/schema.js';
+import { runScenario } from '../../loadgen/coordinator/run.js';
+import { loadScenario } from '../../loadgen/scenario/parse.js';
+import { median } from '../../lib/median.js';
+
+const cli = (...args: string[]) => runCli(args, { timeoutMs: 300_000 });
+const SCENARIO = 'scenarios/gate-fanout.yaml';
+const ROUNDS = ['--rounds', '6', '--duration', '5s'];
+const read = (out: string, run: string) => parseResult(JSON.parse(readFileSync(join(out, run, 'result.json'), 'utf8')), run);
+
+describe('chatbench gate --mode simultaneous', () => {
+  it('passes an A/A gate, both sides measured over the same seconds with the same half of the clients', async () => {
+    const { out } = tinyScenario();
+    const r = await cli('gate', SCENARIO, ...ROUNDS, '--out', out);
+    expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(0);
+    expect(r.stdout).toContain('in every round baseline and candidate ran at the same moment');
+    for (let round = 1; round <= 6; round++) {
+      const b = read(out, `baseline-${round}`);
+      const c = read(out, `candidate-${round}`);
+      expect(b.gateRound).toMatchObject({ mode: 'simultaneous', round: round - 1, share: '0/2' });
+      expect(Math.abs(Date.parse(b.gateRound!.t0) - Date.parse(c.gateRound!.t0))).toBeLessThanOrEqual(5);
+      expect(b.connections.target).toBe(100); // half of gate-fanout's 200
+      expect(c.connections.target).toBe(100);
+      expect(b.server.pid).not.toBe(c.server.pid);
+    }
+  }, 300_000);
+
+  it('fails (98) a candidate 10 % more expensive per delivery', async () => {
+    const probes: number[] = [];
+    for (let i = 0; i < 3; i++) probes.push((await runScenario({ scenario: loadScenario(SCENARIO, { duration: '5s' }), log: () => {} })).server.cpuMsPer1kDeliveries!);
+    const injectUs = (median(probes) * 0.1).toFixed(2); // ms per 1k deliveries = µs per delivery
+    const { out } = tinyScenario();
+    const r = await cli('gate', SCENARIO, ...ROUNDS, '--metric', 'server.cpuMsPer1kDeliveries:2%', '--candidate-args', `--inject-cpu-us ${injectUs}`, '--out', out);
+    expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(98);
+    expect(r.stdout).toMatch(/\| Server CPU \/ 1k deliveries .*❌ regressed \|/);
+  }, 300_000);
+
+  it('fails (98) a candidate that delays every delivery by 2 ms', async () => {
+    const { out } = tinyScenario();
+    const r = await cli('gate', SCENARIO, ...ROUNDS, '--metric', 'latencyMs.e2e.p50:2%', '--candidate-args', '--inject-latency-ms 2', '--out', out);
+    expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(98);
+    expect(r.stdout).toMatch(/\| e2e p50 .*❌ regressed \|/);
+  }, 300_000);
+});
