@@ -1,7 +1,8 @@
 // chatbench as a library: `import { run, gate, compare, merge, renderReport } from 'chatbench'`.
 // The command line is built on these same functions (docs/api.md).
 export { run, runsExitCode, CHECKS_FAILED_EXIT, THRESHOLD_FAILED_EXIT, type RunApiOptions, type RunOutcome } from './api/run.js';
-export { gate, planGate, SIDES, GATE_INCONCLUSIVE_EXIT, GATE_REGRESSION_EXIT, type GateOptions, type GateOutcome, type GateSide, type GateVerdict, type Side } from './api/gate.js';
+export { gate, planGate, SIDES, GATE_MODES, type GateMode, GATE_INCONCLUSIVE_EXIT, GATE_REGRESSION_EXIT, type GateOptions, type GateOutcome, type GateSide, type GateVerdict, type Side } from './api/gate.js';
+export { calibrate, type CalibrateOptions, type Calibration } from './api/calibrate.js';
 export { compare, type CompareOptions, type CompareOutcome, type CompareServer } from './api/compare.js';
 export { merge, renderReport } from './api/report.js';
 export { publishVerdict, type PublishOptions, type Published } from './ci/github/publish.js';

@@ -33,6 +33,9 @@ export type Side = (typeof SIDES)[number];
 /** One side's server: a shell command (any server), or chatbench's own server from a checkout,
  * with a variant and extra `serve` flags. */
 export interface GateSide {
+  /** Everything this side's server sends arrives this much later (a proxy of ours): a latency
+   * regression made from outside, for calibration. */
+  delayMs?: number;
   command?: ServerCommand;
   checkout?: string;
   variant?: string;
@@ -52,7 +55,7 @@ export interface GateOptions {
   scenarioFile?: string;
   baseline?: GateSide;
   candidate?: GateSide;
-  /** Rounds per side (default 5). Errors name the options as the command line does (--rounds). */
+  /** Rounds per side (default 6). Errors name the options as the command line does (--rounds). */
   rounds?: number;
   /** Family-wise significance level (default 0.05). */
   alpha?: number;
@@ -79,11 +82,11 @@ export interface GateOutcome {
 
 /** Checks options before any run: a gate that could never fail, or an unbuilt checkout, fails now,
  * not after an hour of runs. */
-export function planGate(o: GateOptions): { mode: GateMode; rounds: number; alpha: number; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string }> } {
+export function planGate(o: GateOptions): { mode: GateMode; rounds: number; alpha: number; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string; delayMs?: number }> } {
   const mode = o.mode ?? 'simultaneous';
   if (!GATE_MODES.includes(mode)) throw new UsageError(`--mode ${mode}: expected ${GATE_MODES.join(' or ')}`);
   if (mode === 'simultaneous' && o.pinning) throw new UsageError('--pin places one server and one generator on their own cores: it is for --mode sequential');
-  const rounds = o.rounds ?? 5;
+  const rounds = o.rounds ?? 6;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds ${rounds}: expected a whole number from 1 to 50`);
   const alpha = o.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${alpha}: expected a number between 0 and 0.5`);
@@ -91,6 +94,7 @@ export function planGate(o: GateOptions): { mode: GateMode; rounds: number; alph
   // Holm tests the smallest p of m figures against alpha / m: rounds must make that reachable (a
   // rank test's p has a floor; the paired t-test needs 3 rounds for a spread worth the name)
   const needed = mode === 'simultaneous' ? 3 : roundsNeeded(alpha / specs.length);
+  if (mode === 'simultaneous' && rounds < needed) throw new UsageError(`--rounds ${rounds}: the paired test of simultaneous rounds needs at least ${needed} rounds to weigh a change against its spread`);
   if (rounds < needed) throw new UsageError(`--rounds ${rounds}: with so few rounds no difference in any of ${specs.length} figure(s) can reach p < ${alpha}/${specs.length} (Holm), so the gate could never fail; use at least ${needed}`);
   const side = (s: GateSide = {}) => {
     if (s.command && (s.checkout || s.variant || s.args)) throw new UsageError('a gate side is either a server command or a chatbench checkout/variant/args, not both');
@@ -100,7 +104,8 @@ export function planGate(o: GateOptions): { mode: GateMode; rounds: number; alph
     const words = s.command
       ? `\`${s.command.cmd}\`${s.command.cwd ? ` in \`${resolve(s.command.cwd)}\`` : ''}`
       : `${s.checkout ? `\`${resolve(s.checkout)}\`` : 'this checkout'}, variant ${variant}${s.args?.length ? `, \`chatbench serve … ${s.args.join(' ')}\`` : ''}`;
-    return { build, variant, words };
+    const delayed = s.delayMs ? `, everything it sends delayed ${s.delayMs} ms by a proxy (injected)` : '';
+    return { build, variant, words: words + delayed, ...(s.delayMs ? { delayMs: s.delayMs } : {}) };
   };
   return { mode, rounds, alpha, specs, sides: { baseline: side(o.baseline), candidate: side(o.candidate) } };
 }
@@ -123,6 +128,7 @@ export async function gate(o: GateOptions): Promise<GateOutcome> {
       out: dir,
       summaryOnStderr: true,
       gateRound: { mode, round },
+      ...(sides[s].delayMs ? { delayServerMs: sides[s].delayMs } : {}),
       ...(o.pinning ? { pinning: o.pinning } : {}),
       ...(o.secret ? { secret: o.secret } : {}),
       ...extra,

@@ -3,6 +3,8 @@
 import { parseArgs } from 'node:util';
 import { GATE_INCONCLUSIVE_EXIT, GATE_REGRESSION_EXIT, gate as runGate, type GateMode, type GateSide, type GateVerdict } from '../api/gate.js';
 import { publishVerdict } from '../ci/github/publish.js';
+import { calibrate } from '../api/calibrate.js';
+import { join } from 'node:path';
 import { GATE_FLAGS } from './commands.js';
 import { pinningOf, scenarioWithShortcuts, serverCommandOf } from './run-options.js';
 import { UsageError } from './usage-error.js';
@@ -57,6 +59,28 @@ export async function gate(args: string[]): Promise<number> {
       ...(extra ? { args: extra.split(/\s+/) } : {}),
     };
   };
+  if (values.calibrate !== undefined) {
+    const gates = Number(values.calibrate);
+    if (!Number.isInteger(gates) || gates < 1 || gates > 100) throw new UsageError(`--calibrate ${values.calibrate}: expected a whole number of gates per kind from 1 to 100`);
+    const given = ['candidate-cmd', 'candidate-cwd', 'candidate-dir', 'candidate-variant', 'candidate-args'].filter((f) => values[f as keyof typeof values] !== undefined);
+    if (given.length) throw new UsageError(`--calibrate measures the baseline's server against itself: drop --${given.join(', --')}`);
+    const c = await calibrate({
+      scenario,
+      scenarioFile: file,
+      gates,
+      injectLatencyMs: numberFlag('inject-latency-ms', values['inject-latency-ms']),
+      baseline: side('baseline'),
+      mode: values.mode as GateMode,
+      rounds: numberFlag('rounds', values.rounds),
+      alpha: numberFlag('alpha', values.alpha),
+      ...(values.metric?.length ? { metrics: values.metric } : {}),
+      ...(values.out ? { out: values.out } : {}),
+      ...(values.secret ? { secret: values.secret } : {}),
+    });
+    console.log(c.markdown);
+    console.log(`calibration: ${join(c.out, 'calibration.md')}`);
+    return 0;
+  }
   const outcome = await runGate({
     scenario,
     scenarioFile: file,

@@ -61,6 +61,7 @@ const TABLE: Figure[] = [
   same('server.rssBytes', 'Server peak RSS', { unit: 'MiB', show: MiB, better: 'lower' }),
   same('saturation.sentPerSec', 'Saturation point (sends/s)', { better: 'higher' }),
   same('server.cpuMsPer1kDeliveries', 'Server CPU / 1k deliveries', { unit: 'ms', better: 'lower' }),
+  { ...same('server.steadyCpuMsPer1kDeliveries', 'Server CPU / 1k deliveries (steady seconds)', { unit: 'ms', better: 'lower' }), table: false },
   same('generator.cpuSeconds', 'Generator CPU', { unit: 's' }),
   same('generator.loopDelayP99Ms', 'Generator loop delay p99', { unit: 'ms' }),
   same('generator.instrumentDelayMs.p50', "Instrument's own delay p50 (in-turn wait)", { unit: 'ms' }),

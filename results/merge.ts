@@ -100,7 +100,8 @@ export function mergeResults(parts: Result[], options: MergeOptions = {}): Resul
     },
     latencyMs: latency,
     throughput: { sentPerSec: sum(parts.map((r) => r.throughput.sentPerSec)), deliveredPerSec: sum(parts.map((r) => r.throughput.deliveredPerSec)) },
-    server: { ...server, cpuMsPer1kDeliveries: cpuSeconds !== null && delivered > 0 ? Math.round(((cpuSeconds * 1000) / (delivered / 1000)) * 1000) / 1000 : null },
+    // the steady-seconds figure is one probed server's window against its run's deliveries: not summable
+    server: { ...server, cpuMsPer1kDeliveries: cpuSeconds !== null && delivered > 0 ? Math.round(((cpuSeconds * 1000) / (delivered / 1000)) * 1000) / 1000 : null, steadyCpuMsPer1kDeliveries: null },
     generator: {
       processes: sum(parts.map((r) => r.generator.processes)),
       cpuSeconds: sum(parts.map((r) => r.generator.cpuSeconds)),

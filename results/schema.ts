@@ -110,6 +110,11 @@ export const ResultSchema = z.object({
       .nullable()
       .describe('least-squares slope of memory against open connections during the ramp; null when the ramp spans fewer than 1,000 connections'),
     cpuMsPer1kDeliveries: z.number().nullable(),
+    steadyCpuMsPer1kDeliveries: z
+      .number()
+      .nullable()
+      .optional()
+      .describe('server CPU per 1k deliveries over the steady seconds only (past the ramp, before the end: no start, connects, drain or stop); null when under 2 s'),
     idleHold: z
       .object({ rssBytesPerConnection: z.number(), heapBytesPerConnection: z.number().nullable().describe('null when the server reports no JS heap'), connections: count })
       .nullable()

@@ -57,7 +57,7 @@ export function buildResult(i: BuildInput): Result {
   const holdTo = Math.floor(i.executor.durationMs / 1000);
   const hold = series.filter((r) => r.t >= holdFrom && r.t < holdTo);
   const mean = (rows: SeriesRow[], key: 'sent' | 'delivered') => (rows.length ? rows.reduce((a, r) => a + r[key], 0) / rows.length : 0);
-  const server = serverFigures(i.samples, outcome.t0Us, i.executor, c.delivered);
+  const server = serverFigures(i.samples, outcome, i.executor, c.delivered);
   const saturationReasons = saturation(outcome, c);
   const stalled = stalledSeconds(series);
   const busy = [...outcome.seconds.values()].some((s) => s.cpuMaxUs > CPU_SATURATED_FRACTION * 1e6);
@@ -193,7 +193,8 @@ function buildSeries(outcome: GeneratorOutcome, samples: ServerSample[], hostSam
   return rows;
 }
 
-function serverFigures(samples: ServerSample[], t0Us: number, exec: Executor, delivered: number): Omit<Result['server'], 'pid'> {
+function serverFigures(samples: ServerSample[], outcome: GeneratorOutcome, exec: Executor, delivered: number): Omit<Result['server'], 'pid'> {
+  const t0Us = outcome.t0Us;
   const known = samples.filter((s) => s.rssBytes !== null);
   const peak = (key: 'rssBytes' | 'heapBytes') => {
     const vs = known.map((s) => s[key]).filter((v): v is number => v !== null);
@@ -209,8 +210,29 @@ function serverFigures(samples: ServerSample[], t0Us: number, exec: Executor, de
     cpuSeconds: cpuSeconds === null ? null : round(cpuSeconds, 3),
     memoryPerConnection: memoryPerConnection(ramp.map((s) => ({ connections: s.connections!, rss: s.rssBytes!, heap: s.heapBytes }))),
     cpuMsPer1kDeliveries: cpuSeconds !== null && delivered > 0 ? round((cpuSeconds * 1000) / (delivered / 1000), 3) : null,
+    steadyCpuMsPer1kDeliveries: steadyCpu(cpuKnown, outcome, exec),
     idleHold: idleHold(known, t0Us, exec),
   };
+}
+
+/** Server CPU per 1k deliveries over the steady seconds only: from the first server sample a
+ * second past the ramp to the last before the schedule ends, against the deliveries of those
+ * same instants (each generator second counted by its overlap). The server's start, the connects
+ * of the ramp, the drain and the stop are left out: they vary from run to run more than the cost
+ * of a delivery does. Null with fewer than 2 s between the two samples. */
+function steadyCpu(cpuKnown: ServerSample[], outcome: GeneratorOutcome, exec: Executor): number | null {
+  const from = outcome.t0Us + (exec.rampEndMs + 1000) * 1e3;
+  const to = outcome.t0Us + exec.durationMs * 1e3;
+  const inside = cpuKnown.filter((s) => s.atUs >= from && s.atUs <= to);
+  const a = inside[0];
+  const b = inside.at(-1);
+  if (!a || !b || b.atUs - a.atUs < 2e6) return null;
+  let delivered = 0;
+  for (const [sec, g] of outcome.seconds) {
+    const start = outcome.t0Us + sec * 1e6;
+    delivered += (g.delivered * Math.max(0, Math.min(start + 1e6, b.atUs) - Math.max(start, a.atUs))) / 1e6;
+  }
+  return delivered > 0 ? round(((b.cpuSeconds! - a.cpuSeconds!) * 1000) / (delivered / 1000), 3) : null;
 }
 
 /** Memory per connection once the hold has settled: the median of the hold's last 5 samples

@@ -8,6 +8,7 @@ import { sampleServers, type ServerEndpoint, type ServerSample } from './probe/s
 import { startEmbeddedServer, type EmbeddedServer, type ServerBuild } from './server-process.js';
 import { startCommandServer } from './command-server.js';
 import { procTree } from './probe/proc-sampler.js';
+import { startDelayProxy, type DelayProxy } from './delay-proxy.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Target, WorkerPlan } from '../worker/messages.js';
 import type { Result } from '../../results/schema.js';
@@ -54,6 +55,9 @@ export interface RunOptions {
   share?: ShardSpec;
   /** Start when this resolves to the agreed start instant (epoch ms): two runs at one moment. */
   startTogether?: () => Promise<number>;
+  /** Deliver everything the servers send this much later, through a proxy of ours: a latency
+   * regression made from outside the server (the gate's calibration on any server). */
+  delayServerMs?: number;
   /** Which round of which gate this run is (recorded in the result). */
   gateRound?: { mode: 'simultaneous' | 'sequential'; round: number };
   /** Embedded servers on some cores, the generator on the others (planPinning). */
@@ -72,6 +76,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   const variant = o.target ? 'external' : command ? 'command' : (o.variant ?? scenario.variant);
   const embedded: EmbeddedServer[] = [];
   let redis: RedisProcess | undefined;
+  const proxies: DelayProxy[] = [];
   let ownCores: string | undefined;
   if (scenario.faults.length && o.target) throw new TargetUnreachableError('scenario faults act on the servers a run starts itself: drop --target, or the faults');
   if (scenario.protocol.type !== 'chatbench' && !o.target && !command) throw new TargetUnreachableError(`protocol ${scenario.protocol.type} is another server's: give --server-cmd "COMMAND {port}" to start the server that speaks it, or --target ws://HOST:PORT of one running (the embedded server speaks chatbench's protocol)`);
@@ -110,6 +115,14 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       for (const e of embedded) for (const pid of procTree(e.pid)) pin(pid, o.pinning.server); // a command's whole tree
       ownCores = pin(process.pid, o.pinning.generator); // generator processes forked from here inherit it
       o.log(`pinned: server${embedded.length > 1 ? 's' : ''} to CPU ${o.pinning.server}, generator to CPU ${o.pinning.generator}`);
+    }
+    if (o.delayServerMs) {
+      for (const [i, u] of urls.entries()) {
+        const proxy = await startDelayProxy({ host: u.hostname, port: Number(u.port || 80) }, o.delayServerMs);
+        proxies.push(proxy);
+        urls[i] = new URL(`ws://127.0.0.1:${proxy.port}${u.pathname}${u.search}`);
+      }
+      o.log(`injected: everything the server sends arrives ${o.delayServerMs} ms later (a proxy of ours in between)`);
     }
     // one place probes the servers: the run, or shard 0 of a sharded run (merge takes its figures)
     const probes = !o.shard || o.shard.index === 0;
@@ -222,6 +235,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
       if (code !== 0 && !scenario.faults.some((f) => f.action === 'kill-server' && embedded[f.server] === s)) o.log(`warning: embedded server pid ${s.pid} exited with code ${code}`);
     }
     await redis?.stop();
+    for (const p of proxies) await p.close();
   }
 }
 

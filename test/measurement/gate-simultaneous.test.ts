@@ -1,7 +1,8 @@
 // `chatbench gate --mode simultaneous` end to end: in every round both servers run at the same
 // moment, each under the same half of gate-fanout's load. A/A passes; a candidate made 10 % more
 // expensive per delivery (sized from a measured run) fails; so does one 2 ms slower per delivery.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -13,7 +14,7 @@ import { median } from '../../lib/median.js';
 
 const cli = (...args: string[]) => runCli(args, { timeoutMs: 300_000 });
 const SCENARIO = 'scenarios/gate-fanout.yaml';
-const ROUNDS = ['--rounds', '6', '--duration', '5s'];
+const ROUNDS = ['--rounds', '6', '--duration', '6s'];
 const read = (out: string, run: string) => parseResult(JSON.parse(readFileSync(join(out, run, 'result.json'), 'utf8')), run);
 
 describe('chatbench gate --mode simultaneous', () => {
@@ -22,6 +23,9 @@ describe('chatbench gate --mode simultaneous', () => {
     const r = await cli('gate', SCENARIO, ...ROUNDS, '--out', out);
     expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(0);
     expect(r.stdout).toContain('in every round baseline and candidate ran at the same moment');
+    const few = await cli('gate', SCENARIO, '--rounds', '2');
+    expect(few.code).toBe(2);
+    expect(few.stderr).toContain('--rounds 2: the paired test of simultaneous rounds needs at least 3 rounds');
     for (let round = 1; round <= 6; round++) {
       const b = read(out, `baseline-${round}`);
       const c = read(out, `candidate-${round}`);
@@ -35,12 +39,25 @@ describe('chatbench gate --mode simultaneous', () => {
 
   it('fails (98) a candidate 10 % more expensive per delivery', async () => {
     const probes: number[] = [];
-    for (let i = 0; i < 3; i++) probes.push((await runScenario({ scenario: loadScenario(SCENARIO, { duration: '5s' }), log: () => {} })).server.cpuMsPer1kDeliveries!);
+    for (let i = 0; i < 3; i++) probes.push((await runScenario({ scenario: loadScenario(SCENARIO, { duration: '6s' }), log: () => {} })).server.steadyCpuMsPer1kDeliveries!);
     const injectUs = (median(probes) * 0.1).toFixed(2); // ms per 1k deliveries = µs per delivery
     const { out } = tinyScenario();
-    const r = await cli('gate', SCENARIO, ...ROUNDS, '--metric', 'server.cpuMsPer1kDeliveries:2%', '--candidate-args', `--inject-cpu-us ${injectUs}`, '--out', out);
+    const r = await cli('gate', SCENARIO, ...ROUNDS, '--metric', 'server.steadyCpuMsPer1kDeliveries:2%', '--candidate-args', `--inject-cpu-us ${injectUs}`, '--out', out);
     expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(98);
     expect(r.stdout).toMatch(/\| Server CPU \/ 1k deliveries .*❌ regressed \|/);
+  }, 300_000);
+
+  it('--calibrate on a server of any kind: A/A gates and gates with 2 ms injected by a proxy, with the spreads', async () => {
+    const { out } = tinyScenario();
+    const dir = mkdtempSync(join(tmpdir(), 'chatbench-calibrate-'));
+    expect((await runCli(['init', '--dir', dir, '--no-workflow'])).code).toBe(0);
+    const server = join(import.meta.dirname, '..', 'fixtures', 'one-file-chat-server.cjs');
+    const r = await cli('gate', join(dir, 'chatbench.yaml'), '--calibrate', '1', '--baseline-cmd', `node ${server} --port {port}`, '--rounds', '4', '--metric', 'e2e.p50:10%', '--clients', '40', '--duration', '3s', '--out', out);
+    expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(0);
+    expect(r.stdout).toContain('| A/A gates that failed (false alarms) | 0/1 |');
+    expect(r.stdout).toContain('| gates against +2 ms per delivery (injected by a proxy) that failed (detections) | 1/1 |');
+    expect(r.stdout).toMatch(/\| e2e p50 \| [\d.]+ % \| [\d.]+ % \|/);
+    expect(readFileSync(join(out, 'calibration.md'), 'utf8')).toContain('does not stand for a server that costs more CPU');
   }, 300_000);
 
   it('fails (98) a candidate that delays every delivery by 2 ms', async () => {
