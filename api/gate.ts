@@ -1,8 +1,8 @@
-// The gate as a function: baseline and candidate servers in interleaved rounds (ABBA: baseline
-// first in even rounds, candidate first in odd ones), a statistical decision, a Markdown verdict,
-// the runs' reports and a comparison report. `chatbench gate` and `import { gate } from
-// 'chatbench'` are this one function. The generator is this package's for both sides: one
-// instrument measures both.
+// The gate as a function: baseline and candidate servers in rounds — both at once under the same
+// half of the load (simultaneous, the default) or one after the other, ABBA (sequential) — a
+// statistical decision, a Markdown verdict, the runs' reports and a comparison report.
+// `chatbench gate` and `import { gate } from 'chatbench'` are this one function. The generator is
+// this package's for both sides: one instrument measures both.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decide, type GateDecision } from '../ci/decide.js';
@@ -153,8 +153,9 @@ export async function gate(o: GateOptions): Promise<GateOutcome> {
         }),
       );
       const settled = await Promise.allSettled(both);
-      const failed = settled.find((x) => x.status === 'rejected');
-      if (failed) throw (failed as PromiseRejectedResult).reason;
+      // the side that failed first, not its partner released with "the partner run failed"
+      const reasons = settled.flatMap((x) => (x.status === 'rejected' ? [x.reason as Error] : []));
+      if (reasons.length) throw reasons.find((e) => !String(e?.message).startsWith('the partner run failed')) ?? reasons[0];
       order.forEach((s, k) => runs[s].push((settled[k] as PromiseFulfilledResult<{ result: Result }>).value.result));
     }
   }
