@@ -3,7 +3,7 @@
 // also when chatbench itself is interrupted.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { dist } from '../lib/paths.js';
 import { parseResult } from '../results/schema.js';
 import { runCli } from './helpers/cli.js';
 import { until } from './helpers/until.js';
+import { runningWithTag } from './helpers/tagged-processes.js';
 
 const SERVER = join(import.meta.dirname, 'fixtures', 'one-file-chat-server.cjs');
 const INIT_SCENARIO = () => {
@@ -19,19 +20,7 @@ const INIT_SCENARIO = () => {
   return { dir, file: join(dir, 'chatbench.yaml') };
 };
 
-/** Processes whose command line holds this tag (what a test started and must not leave behind). */
-function running(tag: string): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        return readFileSync(`/proc/${n}/cmdline`, 'utf8').includes(tag);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const running = runningWithTag;
 
 const burner = `
 const { fork } = require('node:child_process');

@@ -14,24 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot, packageVersion } from '../../lib/paths.js';
 import { commentMarker } from '../../ci/github/pr-comment.js';
 import { pullRequestEnv, startGitHubStandIn, type GitHubStandIn } from '../helpers/github-standin.js';
+import { runningWithTag } from '../helpers/tagged-processes.js';
 
 const tag = randomUUID();
 let project: string;
 let api: GitHubStandIn;
 let eventFile: string;
 
-function running(): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .filter((n) => {
-      try {
-        return readFileSync(`/proc/${n}/cmdline`, 'utf8').includes(tag);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
-}
+const running = () => runningWithTag(tag);
 
 beforeAll(async () => {
   const packDir = mkdtempSync(join(tmpdir(), 'chatbench-pack-'));
