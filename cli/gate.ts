@@ -59,33 +59,11 @@ export async function gate(args: string[]): Promise<number> {
       ...(extra ? { args: extra.split(/\s+/) } : {}),
     };
   };
-  if (values.calibrate !== undefined) {
-    const gates = Number(values.calibrate);
-    if (!Number.isInteger(gates) || gates < 1 || gates > 100) throw new UsageError(`--calibrate ${values.calibrate}: expected a whole number of gates per kind from 1 to 100`);
-    const given = ['candidate-cmd', 'candidate-cwd', 'candidate-dir', 'candidate-variant', 'candidate-args'].filter((f) => values[f as keyof typeof values] !== undefined);
-    if (given.length) throw new UsageError(`--calibrate measures the baseline's server against itself: drop --${given.join(', --')}`);
-    const c = await calibrate({
-      scenario,
-      scenarioFile: file,
-      gates,
-      injectLatencyMs: numberFlag('inject-latency-ms', values['inject-latency-ms']),
-      baseline: side('baseline'),
-      mode: values.mode as GateMode,
-      rounds: numberFlag('rounds', values.rounds),
-      alpha: numberFlag('alpha', values.alpha),
-      ...(values.metric?.length ? { metrics: values.metric } : {}),
-      ...(values.out ? { out: values.out } : {}),
-      ...(values.secret ? { secret: values.secret } : {}),
-    });
-    console.log(c.markdown);
-    console.log(`calibration: ${join(c.out, 'calibration.md')}`);
-    return 0;
-  }
-  const outcome = await runGate({
+  // what a gate and a calibration (gates of the baseline against itself) take alike
+  const common = {
     scenario,
     scenarioFile: file,
     baseline: side('baseline'),
-    candidate: side('candidate'),
     mode: values.mode as GateMode,
     rounds: numberFlag('rounds', values.rounds),
     alpha: numberFlag('alpha', values.alpha),
@@ -93,7 +71,18 @@ export async function gate(args: string[]): Promise<number> {
     ...(values.out ? { out: values.out } : {}),
     ...pinningOf(values.pin),
     ...(values.secret ? { secret: values.secret } : {}),
-  });
+  };
+  if (values.calibrate !== undefined) {
+    const gates = Number(values.calibrate);
+    if (!Number.isInteger(gates) || gates < 1 || gates > 100) throw new UsageError(`--calibrate ${values.calibrate}: expected a whole number of gates per kind from 1 to 100`);
+    const given = ['candidate-cmd', 'candidate-cwd', 'candidate-dir', 'candidate-variant', 'candidate-args'].filter((f) => values[f as keyof typeof values] !== undefined);
+    if (given.length) throw new UsageError(`--calibrate measures the baseline's server against itself: drop --${given.join(', --')}`);
+    const c = await calibrate({ ...common, gates, injectLatencyMs: numberFlag('inject-latency-ms', values['inject-latency-ms']) });
+    console.log(c.markdown);
+    console.log(`calibration: ${join(c.out, 'calibration.md')}`);
+    return 0;
+  }
+  const outcome = await runGate({ ...common, candidate: side('candidate') });
   console.log(outcome.markdown);
   console.log(`report: ${outcome.report}`);
   console.log(`verdict: ${outcome.verdictFile}`);
