@@ -55,7 +55,7 @@ export interface GateOptions {
   scenarioFile?: string;
   baseline?: GateSide;
   candidate?: GateSide;
-  /** Rounds per side (default 6). Errors name the options as the command line does (--rounds). */
+  /** Rounds per side (default 8). Errors name the options as the command line does (--rounds). */
   rounds?: number;
   /** Family-wise significance level (default 0.05). */
   alpha?: number;
@@ -86,7 +86,7 @@ export function planGate(o: GateOptions): { mode: GateMode; rounds: number; alph
   const mode = o.mode ?? 'simultaneous';
   if (!GATE_MODES.includes(mode)) throw new UsageError(`--mode ${mode}: expected ${GATE_MODES.join(' or ')}`);
   if (mode === 'simultaneous' && o.pinning) throw new UsageError('--pin places one server and one generator on their own cores: it is for --mode sequential');
-  const rounds = o.rounds ?? 6;
+  const rounds = o.rounds ?? 8;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds ${rounds}: expected a whole number from 1 to 50`);
   const alpha = o.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${alpha}: expected a number between 0 and 0.5`);

@@ -79,7 +79,7 @@ export const GATE_FLAGS = {
   'candidate-cwd': { type: 'string', arg: 'DIR', help: 'the directory --candidate-cmd runs in' },
   ...SERVER_CMD_FLAGS,
   mode: { type: 'string', default: 'simultaneous', arg: 'simultaneous|sequential', help: 'simultaneous: both servers at once in every round, each under the same half of the load, a paired test on the per-round ratios (default); sequential: one at a time under the whole load, ABBA, Mann-Whitney' },
-  rounds: { type: 'string', default: '6', arg: 'N', help: 'rounds (default 6)' },
+  rounds: { type: 'string', default: '8', arg: 'N', help: 'rounds (default 8)' },
   alpha: { type: 'string', default: '0.05', arg: 'A', help: 'significance level (default 0.05)' },
   metric: { type: 'string', multiple: true, arg: 'FIG[:TOL%][:lower|higher]', help: 'a figure to gate, by catalog name or result path (repeatable; default e2e p50, e2e p99, server CPU / 1k deliveries at 10%)' },
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/gate/<time>-<scenario>)' },

@@ -23,7 +23,7 @@ const { values } = parseArgs({
   options: {
     gates: { type: 'string', default: '20' },
     modes: { type: 'string', default: 'simultaneous,sequential' },
-    rounds: { type: 'string', default: '6' },
+    rounds: { type: 'string', default: '8' },
     alpha: { type: 'string', default: '0.05' },
     scenario: { type: 'string', default: 'scenarios/gate-fanout.yaml' },
     kinds: { type: 'string', default: 'A/A,+10%,+5%,+2ms' },
@@ -130,6 +130,16 @@ async function main(): Promise<void> {
   const ratioSpread = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((b, i) => cpu(x.candidate[i]!) / cpu(b)).filter(Number.isFinite))));
   const e2eSide = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((r) => r.latencyMs.e2e.p50!).filter(Number.isFinite))));
   const e2eRatio = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((b, i) => x.candidate[i]!.latencyMs.e2e.p50! / b.latencyMs.e2e.p50!).filter(Number.isFinite))));
+  // what an injection amounted to: a busy loop costs more than its nominal share, a delay costs CPU
+  const change = (g: Gate) => {
+    const x = runsOf(g);
+    const logs = x.baseline.map((b, i) => Math.log(cpu(x.candidate[i]!) / cpu(b))).filter(Number.isFinite);
+    return Math.exp(logs.reduce((a, l) => a + l, 0) / logs.length) - 1;
+  };
+  for (const k of kinds) row(`${k}: measured change of CPU per delivery (median over gates; min … max)`, '', (m) => {
+    const cs = of(m, k).map(change).filter(Number.isFinite);
+    return cs.length ? `${pct(median(cs))} (${pct(Math.min(...cs))} … ${pct(Math.max(...cs))})` : '–';
+  });
   if (kinds.includes('A/A')) {
     row("spread of one side's CPU per delivery (steady), run to run (CV, median over A/A gates)", '', (m) => pct(sideSpread(m)));
     row('spread of the per-round ratio of CPU per delivery (steady) (CV)', '', (m) => pct(ratioSpread(m)));

@@ -42,7 +42,7 @@ const GENERATOR_NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=2'];
 export type StartPlan = () => { waitMs: number; lateMs: number } | Promise<{ waitMs: number; lateMs: number }>;
 const SOON: StartPlan = () => ({ waitMs: 100, lateMs: 0 });
 
-export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAggregate) => void, startPlan: StartPlan = SOON): Promise<GeneratorOutcome> {
+export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAggregate) => void, startPlan: StartPlan = SOON, onStart?: (t0Us: number) => void): Promise<GeneratorOutcome> {
   const entry = dist('loadgen/worker/main.js');
   const children = plans.map(() => fork(entry, [], { execArgv: [...process.execArgv, ...GENERATOR_NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
   const seconds = new Map<number, SecondAggregate>();
@@ -78,6 +78,7 @@ export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAgg
                 t0Us = monoUs() + start.waitMs * 1000;
                 t0EpochMs = Date.now() + start.waitMs;
                 for (const c of children) send(c, { type: 'start', t0Us });
+                onStart?.(t0Us);
               }, fail);
             }
             return;

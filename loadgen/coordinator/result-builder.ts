@@ -215,17 +215,29 @@ function serverFigures(samples: ServerSample[], outcome: GeneratorOutcome, exec:
   };
 }
 
-/** Server CPU per 1k deliveries over the steady seconds only: from the first server sample a
- * second past the ramp to the last before the schedule ends, against the deliveries of those
+/** How late a window-edge timer may fire and its sample still mark the edge. */
+const WINDOW_SLACK_MS = 250;
+
+/** The steady window in ms from t0: a second past the ramp to just before the schedule ends. The
+ * run samples its servers at exactly these edges (besides every second). */
+export function steadyWindowMs(exec: Pick<Executor, 'rampEndMs' | 'durationMs'>): [number, number] {
+  return [exec.rampEndMs + 1000, exec.durationMs - 100];
+}
+
+/** Server CPU per 1k deliveries over the steady seconds only: between the samples taken at the
+ * steady window's edges (a second past the ramp; just before the schedule ends), against the deliveries of those
  * same instants (each generator second counted by its overlap). The server's start, the connects
  * of the ramp, the drain and the stop are left out: they vary from run to run more than the cost
  * of a delivery does. Null with fewer than 2 s between the two samples. */
 function steadyCpu(cpuKnown: ServerSample[], outcome: GeneratorOutcome, exec: Executor): number | null {
-  const from = outcome.t0Us + (exec.rampEndMs + 1000) * 1e3;
-  const to = outcome.t0Us + exec.durationMs * 1e3;
-  const inside = cpuKnown.filter((s) => s.atUs >= from && s.atUs <= to);
-  const a = inside[0];
-  const b = inside.at(-1);
+  const [fromMs, toMs] = steadyWindowMs(exec);
+  const from = outcome.t0Us + fromMs * 1e3;
+  const to = outcome.t0Us + toMs * 1e3;
+  const sorted = [...cpuKnown].sort((x, y) => x.atUs - y.atUs);
+  // the first sample at or after each edge, its timer having fired a little late; without one at
+  // the end edge, the last sample before it
+  const a = sorted.find((s) => s.atUs >= from);
+  const b = sorted.find((s) => s.atUs >= to && s.atUs <= to + WINDOW_SLACK_MS * 1e3) ?? sorted.filter((s) => s.atUs < to).at(-1);
   if (!a || !b || b.atUs - a.atUs < 2e6) return null;
   let delivered = 0;
   for (const [sec, g] of outcome.seconds) {

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { monoUs } from '../clock.js';
 import { runGenerators, type SecondAggregate } from './generators.js';
 import { createExecutor } from '../executors/registry.js';
-import { buildResult } from './result-builder.js';
+import { buildResult, steadyWindowMs } from './result-builder.js';
 import { sampleServers, type ServerEndpoint, type ServerSample } from './probe/server-probe.js';
 import { startEmbeddedServer, type EmbeddedServer, type ServerBuild } from './server-process.js';
 import { startCommandServer } from './command-server.js';
@@ -173,6 +173,14 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     };
     const probe = setInterval(() => void sample(), 1000);
     await sample();
+    // the steady window's edges are sampled at fixed offsets from t0 as well, so two runs started
+    // together (a simultaneous gate round) read their servers over the very same seconds
+    const windowTimers: NodeJS.Timeout[] = [];
+    const sampleWindowEdges = (t0Us: number) => {
+      if (!servers.length) return;
+      const inMs = (t0Us - monoUs()) / 1000;
+      for (const at of steadyWindowMs(exec)) windowTimers.push(setTimeout(() => void sampleServers(servers, monoUs()).then(keep), Math.max(0, inMs + at)));
+    };
     const startedAt = new Date();
     const wall0 = monoUs();
     const partWords = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${mine.length} of ${exec.clients} clients)` : o.share ? ` (share ${o.share.index}/${o.share.count}: ${mine.length} of ${exec.clients} clients)` : '';
@@ -187,9 +195,11 @@ export async function runScenario(o: RunOptions): Promise<Result> {
           o.progress?.(s, exec.durationMs / 1000);
         },
         startPlan(o),
+        sampleWindowEdges,
       );
     } finally {
       clearInterval(probe);
+      for (const t of windowTimers) clearTimeout(t);
       await faults.settle();
     }
     await sample();
