@@ -5,10 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { compileJson, compileMatch, compileString } from '../loadgen/protocols/template.js';
 import { encodeMarker, findMarker, type Marker } from '../loadgen/protocols/marker.js';
 import { createCodec } from '../loadgen/protocols/registry.js';
-import type { CodecSink } from '../loadgen/protocols/protocol.js';
+import { sink, vars } from './helpers/codec-sink.js';
 import { parseScenario, ScenarioError } from '../loadgen/scenario/parse.js';
 
-const vars = { user: 'u7', room: 'r1', index: 7, token: 'T', id: 3, body: 'hello' };
 
 describe('profile templates', () => {
   it('fill placeholders in place, and keep a whole {index} or {id} a number', () => {
@@ -54,23 +53,6 @@ describe('the marker', () => {
     expect(findMarker(`~cb1~${'9'.repeat(40)}~1~1~1~1~`, out)).toBe(false);
   });
 });
-
-/** A sink that records what a codec did. */
-function sink(): CodecSink & { log: string[] } {
-  const log: string[] = [];
-  return {
-    ...vars,
-    phase: 0,
-    log,
-    joinedRoom: () => log.push('joined'),
-    answered: (id) => log.push(`answered ${id}`),
-    message: (text) => log.push(`message ${text}`),
-    write: (frame) => log.push(`write ${frame}`),
-    refuse: (code, detail) => log.push(`refuse ${code} ${detail}`),
-    unmatched: (kind) => log.push(`unmatched ${kind}`),
-    matched: () => {},
-  };
-}
 
 describe('the Socket.IO codec', () => {
   const spec = parseScenario(

@@ -29,6 +29,9 @@ export interface CodecSink extends UserVars {
   write(frame: string): void;
   /** The server refused the connection (a Socket.IO connect error, an XMPP auth failure). */
   refuse(code: string, detail: string): void;
+  /** The server refused an own message (an XMPP error stanza): a refused send, counted by code;
+   * `id` names the message when the server says which. */
+  rejected(code: string, detail: string, id: number | undefined): void;
   /** A frame that matched no rule, by kind (a few are kept for the summary). */
   unmatched(kind: string, frame: string): void;
   /** A rule of the profile matched a frame (counted, so a rule that never matched is named). */
@@ -43,6 +46,8 @@ export interface Codec {
   readonly rules: readonly string[];
   /** Path and query the WebSocket upgrade asks for (appended to the target's path). */
   path(u: UserVars): string;
+  /** Extra header lines of the upgrade, each ending in \r\n (XMPP: its subprotocol). */
+  readonly headers?: string;
   /** The upgrade completed. */
   opened(u: CodecSink): void;
   /** One text frame from the server. */

@@ -5,8 +5,9 @@ import { chatbench } from './chatbench.js';
 import { json } from './json.js';
 import type { Codec, ProtocolDefinition } from './protocol.js';
 import { socketIo } from './socket-io.js';
+import { xmpp } from './xmpp.js';
 
-const PROTOCOLS = [chatbench, json, socketIo] as const;
+const PROTOCOLS = [chatbench, json, socketIo, xmpp] as const;
 
 export const ProtocolSchema = z.discriminatedUnion('type', PROTOCOLS.map((p) => p.schema) as unknown as [(typeof PROTOCOLS)[number]['schema'], ...(typeof PROTOCOLS)[number]['schema'][]]);
 export type ProtocolSpec = z.output<typeof ProtocolSchema>;

@@ -132,7 +132,7 @@ export class Generator implements MarkerContext {
     const localAddress = sources.length ? sources[vu.index % sources.length] : undefined;
     // a marker protocol's path comes from its profile, after the target's; its token only where a
     // template asks for {token}
-    if (vu instanceof MarkerUser) return { host: t.host, port: t.port, path: t.path.replace(/\/$/, '') + this.codec.path(vu), localAddress };
+    if (vu instanceof MarkerUser) return { host: t.host, port: t.port, path: t.path.replace(/\/$/, '') + this.codec.path(vu), localAddress, ...(this.codec.headers ? { headers: this.codec.headers } : {}) };
     return { host: t.host, port: t.port, path: t.path, localAddress, headers: `Authorization: Bearer ${this.token(vu)}\r\n` };
   }
 

@@ -113,6 +113,14 @@ export class MarkerUser extends SimulatedUser implements CodecSink {
     this.fail(1000, code, detail);
   }
 
+  rejected(code: string, detail: string, id: number | undefined): void {
+    if (!this.windowOpen) return;
+    this.ctx.rec.error(code, detail);
+    this.ctx.rec.refuse(code);
+    if (this.mctx.codec.answers && this.awaiting > 0) this.awaiting--;
+    if (this.awaitingAck && (id === undefined || id === this.msgId - 1)) this.ctx.answered(this);
+  }
+
   unmatched(kind: string, frame: string): void {
     this.mctx.unmatched(kind, frame);
   }
