@@ -3,6 +3,7 @@
 //   fan-out: generator CPU per received delivery and per sent message
 //   echo:    say → ack round trips (events = sends + acks) per generator CPU-second
 //   idle:    memory per simulated client
+//   xmpp:    the same figures against Prosody (bench/servers/prosody.ts)
 // The generator shares the machine's cores with the server, so its efficiency caps every
 // end-to-end figure chatbench can produce here.
 import { execFile } from 'node:child_process';
@@ -31,12 +32,14 @@ const FANOUT: Load = { clients: 1000, roomSize: 50, sendersPerRoom: 2, rate: 10 
 const HEAVY: Load = { clients: 1000, roomSize: 50, sendersPerRoom: 6, rate: 10 }; // 1,200 msg/s → 58.8k deliveries/s
 const ECHO: Load = { clients: 500, roomSize: 1, sendersPerRoom: 1, rate: 20 }; // 10k say/ack round trips/s
 const IDLE: Load = { clients: 5000, roomSize: 10, sendersPerRoom: 0, rate: 0 };
+// what Prosody (one Lua thread) carries with room to spare: 500 msg/s → 4.5k deliveries/s
+const XMPP_FANOUT: Load = { clients: 500, roomSize: 10, sendersPerRoom: 2, rate: 5 };
 
-async function chatbench(target: string, load: Load, protocol: ProfileName = 'chatbench') {
+async function chatbench(target: string, load: Load, protocol: ProfileName = 'chatbench', rampS = 2) {
   const senders = load.sendersPerRoom / load.roomSize;
   const behaviours = senders >= 1 ? `chatty: {weight: 1, rate: ${load.rate}}` : senders > 0 ? `chatty: {weight: ${senders}, rate: ${load.rate}}\n  lurker: {weight: ${1 - senders}}` : 'lurker: {weight: 1}';
   const scenario = parseScenario(
-    `name: bench\nclients: ${load.clients}\nrampUp: 2s\nduration: ${HOLD_S + 2}s\ndrain: 2s\ngenerators: 1\nrooms: {size: ${load.roomSize}}\nbodyBytes: 64\nbehaviours:\n  ${behaviours}\n${PROFILES[protocol]}`,
+    `name: bench\nclients: ${load.clients}\nrampUp: ${rampS}s\nconnectTimeout: 30s\nduration: ${HOLD_S + 2}s\ndrain: 2s\ngenerators: 1\nrooms: {size: ${load.roomSize}}\nbodyBytes: 64\nbehaviours:\n  ${behaviours}\n${PROFILES[protocol]}`,
     'bench.yaml',
   );
   // /proc samples of the generator processes over the same seconds as the hold rows below
@@ -44,14 +47,14 @@ async function chatbench(target: string, load: Load, protocol: ProfileName = 'ch
   let before: Cost[] = [];
   let cost: Cost | undefined;
   const progress = (s: { sec: number }) => {
-    if (s.sec === 2) {
+    if (s.sec === rampS) {
       pids = childrenRunning('loadgen/worker/main.js');
       before = pids.map(costOf);
-    } else if (s.sec === 2 + HOLD_S && pids.length) cost = spent(before, pids.map(costOf));
+    } else if (s.sec === rampS + HOLD_S && pids.length) cost = spent(before, pids.map(costOf));
   };
   const r: Result = await runScenario({ scenario, target, secret: SECRET, log: () => {}, progress });
   // the steady seconds only: after the ramp and a settling second, before the end
-  const hold = r.series.filter((row) => row.t >= 3 && row.t < 3 + HOLD_S);
+  const hold = r.series.filter((row) => row.t >= rampS + 1 && row.t < rampS + 1 + HOLD_S);
   const cpuS = hold.reduce((a, row) => a + row.generatorCpuPct / 100, 0);
   const sent = hold.reduce((a, row) => a + row.sent, 0);
   const delivered = hold.reduce((a, row) => a + row.delivered, 0);
@@ -124,6 +127,21 @@ async function main(): Promise<void> {
       for (const s of subjects) await stopBenchServer(s);
     }
 
+    // XMPP against Prosody, at a load Prosody carries; chatbench's protocol against the reference
+    // server at the same load beside it
+    const prosody = await startBenchServer([dist('bench/servers/prosody.js')]);
+    let xmpp;
+    try {
+      const url = `ws://127.0.0.1:${prosody.port}/`;
+      console.error('xmpp fan-out and idle: Prosody…');
+      // Prosody takes its joins one Lua thread at a time: a longer ramp for the idle 5,000
+      xmpp = { xf: await chatbench(url, XMPP_FANOUT, 'xmpp'), xi: await chatbench(url, IDLE, 'xmpp', 10) };
+    } finally {
+      await stopBenchServer(prosody);
+    }
+    console.error('xmpp fan-out load: chatbench protocol…');
+    const cx = await chatbench(server.wsUrl, XMPP_FANOUT);
+
     const perCpu = (n: number, cpu: number) => n / cpu;
     const lines = [
       `## chatbench generator vs a plain ws + hdr-histogram-js client loop`,
@@ -160,6 +178,18 @@ async function main(): Promise<void> {
       protocolRow('idle: KiB RSS per simulated client', [ci, others.ji, others.si, others.oi].map((x) => x.rssPerClient / 1024), 2, '≤ 2.5 KiB'),
       protocolRow('idle: KiB JS heap per simulated client', [ci, others.ji, others.si, others.oi].map((x) => x.heapPerClient / 1024), 2),
       others.jf.saturated || others.sf.saturated ? '**chatbench flagged its generator as saturated in a protocol measurement.**' : '',
+      ``,
+      `## XMPP against Prosody`,
+      ``,
+      `Fan-out: ${XMPP_FANOUT.clients} clients in rooms of ${XMPP_FANOUT.roomSize}, ${XMPP_FANOUT.sendersPerRoom} senders per room at ${XMPP_FANOUT.rate}/s, against Prosody 0.12 (bench/servers/prosody.ts) and, beside it, chatbench's protocol against the reference server (callback) at the same load. Idle: ${IDLE.clients} clients in rooms of ${IDLE.roomSize} (a 10 s ramp for Prosody).`,
+      ``,
+      `| figure | chatbench protocol | xmpp | goal |`,
+      `|---|---:|---:|---|`,
+      protocolRow('fan-out: generator CPU-ms per 1,000 received', [cx, xmpp.xf].map((x) => (x.cpuS * 1e6) / x.delivered), 2),
+      protocolRow('fan-out: deliveries measured (hold)', [cx, xmpp.xf].map((x) => x.delivered), 0),
+      protocolRow('idle: KiB RSS per simulated client', [ci, xmpp.xi].map((x) => x.rssPerClient / 1024), 2, 'xmpp ≤ 3 KiB'),
+      protocolRow('idle: KiB JS heap per simulated client', [ci, xmpp.xi].map((x) => x.heapPerClient / 1024), 2),
+      xmpp.xf.saturated ? '**chatbench flagged its generator as saturated in the xmpp measurement.**' : '',
     ];
     console.log(lines.join('\n'));
   } finally {

@@ -1,12 +1,13 @@
-// npm run bench:systems — the reference server's three variants beside the stack people run
-// (Socket.IO, bench/servers/socketio-chat.ts), the same loads in one sitting, each server fresh,
-// on its own core (CPU 1; the generator on CPU 0), measured from /proc by chatbench's generator:
+// npm run bench:systems — the reference server's three variants beside the stacks people run
+// (Socket.IO, bench/servers/socketio-chat.ts; Prosody's multi-user chat over XMPP,
+// bench/servers/prosody.ts), the same loads in one sitting, each server fresh, on its own core
+// (CPU 1; the generator on CPU 0), measured from /proc by chatbench's generator:
 //   idle:  5,000 listening clients in rooms of 10 → server RSS per connection at rest
 //   fixed: 1,000 clients in rooms of 10 sending 2 msg/s each (18,000 deliveries/s) → e2e p50/p99,
 //          server CPU per 1k deliveries, RSS per connection under load
 //   ramp:  scenarios/fanout-ramp.yaml → the send rate at which e2e p99 passed 250 ms
 // It writes every run's files and one grouped comparison report under reports/systems/<time>/.
-//   node dist/bench/systems.js [--only coroutine,callback,workers,socket.io] [--no-ramp]
+//   node dist/bench/systems.js [--only coroutine,callback,workers,socket.io,prosody] [--no-ramp]
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ const SECRET = 'systems-secret';
 const SUBJECTS: { name: string; argv: string[]; protocol: ProfileName }[] = [
   ...VARIANTS.map((v) => ({ name: v, protocol: 'chatbench' as const, argv: [dist('bin/chatbench.js'), 'serve', '--variant', v, '--port', '0', '--persist', 'none', '--secret', SECRET, '--rate', '100000', '--burst', '100000', '--log-level', 'warn'] })),
   { name: 'socket.io', protocol: 'socket.io' as const, argv: [dist('bench/servers/socketio-chat.js')] },
+  { name: 'prosody', protocol: 'xmpp' as const, argv: [dist('bench/servers/prosody.js')] },
 ].filter((s) => !values.only || values.only.split(',').includes(s.name));
 
 const IDLE = 'clients: 5000\nrampUp: 5s\nduration: 10s\ndrain: 1s\nrooms: {size: 10}\nbehaviours: {lurker: {weight: 1}}\n';
@@ -97,9 +99,9 @@ async function main(): Promise<void> {
   writeFileSync(report, renderReport(results, loadAssets(), { groups: results.map((r) => ({ label: r.label!, results: [r] })) }));
   const n = (v: number | null, d = 2) => (v === null ? 'n/a' : v.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
   const lines = [
-    `## bench:systems — the reference variants beside Socket.IO, one sitting`,
+    `## bench:systems — the reference variants beside Socket.IO and Prosody, one sitting`,
     ``,
-    `Each server fresh, --persist none for the reference variants (Socket.IO keeps nothing either)${pinning ? `, on CPU ${pinning.server} (the generator on CPU ${pinning.generator})` : ''}. Fixed load: 1,000 clients in rooms of 10 sending 2 msg/s each (18,000 deliveries/s), 20 s. At rest: 5,000 listening clients. Saturation: scenarios/fanout-ramp.yaml, the send rate in the first second whose e2e p99 passed 250 ms.`,
+    `Each server fresh, --persist none for the reference variants (Socket.IO keeps nothing either; Prosody keeps each room's last 20 messages in memory, its default)${pinning ? `, on CPU ${pinning.server} (the generator on CPU ${pinning.generator})` : ''}. Fixed load: 1,000 clients in rooms of 10 sending 2 msg/s each (18,000 deliveries/s), 20 s. At rest: 5,000 listening clients. Saturation: scenarios/fanout-ramp.yaml, the send rate in the first second whose e2e p99 passed 250 ms.`,
     ``,
     `| server | CPU ms / 1k deliveries | RSS / connection at rest (KiB) | RSS / connection under load (KiB) | e2e p50 (ms) | e2e p99 (ms) | saturates at (msg/s) | lost | generator saturated in |`,
     `|---|---:|---:|---:|---:|---:|---:|---:|---|`,
