@@ -12,7 +12,7 @@ import { PROSODY } from '../bench/servers/prosody-config.js';
 import { runCli } from './helpers/cli.js';
 import { startXmppFaultProxy } from './helpers/xmpp-fault-proxy.js';
 import { expectExact, load, runXmpp, XMPP } from './helpers/prosody-load.js';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -83,5 +83,19 @@ describe('Prosody refusing', () => {
     // two rooms of four: the first to arrive creates (and owns) each room
     expect(r.connections.peak).toBe(2);
     expect(r.errors['CONNECT_XMPP_registration-required']).toBeGreaterThanOrEqual(6);
+  });
+});
+
+describe('the Prosody subject', () => {
+  it('stops cleanly: Prosody gone, its temporary directory removed', async () => {
+    const ours = () => new Set(readdirSync(tmpdir()).filter((n) => n.startsWith('chatbench-prosody-')));
+    const before = ours();
+    const p = await startBenchServer([dist('bench/servers/prosody.js')]);
+    const added = [...ours()].filter((n) => !before.has(n));
+    expect(added).toHaveLength(1);
+    expect(readFileSync(join(tmpdir(), added[0]!, 'prosody.cfg.lua'), 'utf8')).toContain(`http_ports = { ${p.port} }`);
+    await stopBenchServer(p);
+    expect(existsSync(`/proc/${p.pid}`)).toBe(false);
+    expect(existsSync(join(tmpdir(), added[0]!))).toBe(false);
   });
 });
