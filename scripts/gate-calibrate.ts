@@ -115,6 +115,9 @@ async function main(): Promise<void> {
   const row = (label: string, goal: string, cell: (mode: string) => string) => console.log(`| ${label} | ${modes.map(cell).join(' | ')} | ${goal} |`);
   const flagged = (mode: string, kind: string) => (of(mode, kind).length ? `${of(mode, kind).filter((g) => g.code === 98).length}/${of(mode, kind).length}` : '–');
   if (kinds.includes('A/A')) row('A/A gates that failed', '0/20', (m) => flagged(m, 'A/A'));
+  // the other direction: an A/A gate passes, but calls a figure improved that did not change
+  const improved = (g: Gate) => existsSync(join(g.out, 'verdict.md')) && / improved \|/.test(readFileSync(join(g.out, 'verdict.md'), 'utf8'));
+  if (kinds.includes('A/A')) row('A/A gates that called a figure improved', '0/20', (m) => (of(m, 'A/A').length ? `${of(m, 'A/A').filter(improved).length}/${of(m, 'A/A').length}` : '–'));
   if (kinds.includes('+10%')) row(`+10 % CPU per delivery detected (${plan['+10%']!.args})`, '≥ 19/20', (m) => flagged(m, '+10%'));
   if (kinds.includes('+5%')) row(`+5 % CPU per delivery detected (${plan['+5%']!.args})`, '≥ 19/20', (m) => flagged(m, '+5%'));
   if (kinds.includes('+2ms')) row('+2 ms e2e p50 detected (--inject-latency-ms 2)', '≥ 19/20', (m) => flagged(m, '+2ms'));
