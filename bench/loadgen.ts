@@ -3,7 +3,7 @@
 //   fan-out: generator CPU per received delivery and per sent message
 //   echo:    say → ack round trips (events = sends + acks) per generator CPU-second
 //   idle:    memory per simulated client
-//   xmpp:    the same figures against Prosody (bench/servers/prosody.ts)
+//   xmpp:    the same figures against Prosody (bench/servers/prosody.ts); --only-xmpp for just these
 // The generator shares the machine's cores with the server, so its efficiency caps every
 // end-to-end figure chatbench can produce here.
 import { execFile } from 'node:child_process';
@@ -32,8 +32,11 @@ const FANOUT: Load = { clients: 1000, roomSize: 50, sendersPerRoom: 2, rate: 10 
 const HEAVY: Load = { clients: 1000, roomSize: 50, sendersPerRoom: 6, rate: 10 }; // 1,200 msg/s → 58.8k deliveries/s
 const ECHO: Load = { clients: 500, roomSize: 1, sendersPerRoom: 1, rate: 20 }; // 10k say/ack round trips/s
 const IDLE: Load = { clients: 5000, roomSize: 10, sendersPerRoom: 0, rate: 0 };
-// what Prosody (one Lua thread) carries with room to spare: 500 msg/s → 4.5k deliveries/s
-const XMPP_FANOUT: Load = { clients: 500, roomSize: 10, sendersPerRoom: 2, rate: 5 };
+// what Prosody (one Lua thread, ≈ 330 µs of CPU per delivery here) carries: 200 msg/s → 1,800
+// deliveries/s; and an idle crowd whose joins (≈ 20 stanzas each) it finishes within a 20 s ramp
+const XMPP_FANOUT: Load = { clients: 500, roomSize: 10, sendersPerRoom: 1, rate: 4 };
+const XMPP_IDLE: Load = { clients: 2000, roomSize: 10, sendersPerRoom: 0, rate: 0 };
+const XMPP_RAMP_S = 20;
 
 async function chatbench(target: string, load: Load, protocol: ProfileName = 'chatbench', rampS = 2) {
   const senders = load.sendersPerRoom / load.roomSize;
@@ -59,7 +62,7 @@ async function chatbench(target: string, load: Load, protocol: ProfileName = 'ch
   const sent = hold.reduce((a, row) => a + row.sent, 0);
   const delivered = hold.reduce((a, row) => a + row.delivered, 0);
   const acked = sent * (r.messages.sent ? r.messages.acked / r.messages.sent : 0);
-  return { cpuS, cost, sent, delivered, acked, rssPerClient: r.generator.bytesPerClient?.rss ?? NaN, heapPerClient: r.generator.bytesPerClient?.heap ?? NaN, p99: r.latencyMs.e2e.p99 ?? NaN, saturated: r.generator.saturated };
+  return { cpuS, cost, sent, delivered, acked, joined: r.connections.peak, rssPerClient: r.generator.bytesPerClient?.rss ?? NaN, heapPerClient: r.generator.bytesPerClient?.heap ?? NaN, p99: r.latencyMs.e2e.p99 ?? NaN, saturated: r.generator.saturated };
 }
 
 async function plain(url: string, load: Load) {
@@ -91,9 +94,42 @@ function protocolRow(label: string, values: number[], digits: number, note = '')
   return `| ${label} | ${values.map((v, i) => (i === 0 ? f(v) : `${f(v)} (${(v / values[0]!).toFixed(2)}×)`)).join(' | ')} | ${note} |`;
 }
 
+/** XMPP against Prosody, and chatbench's protocol against the reference server at the same loads
+ * beside it (same ramps: the per-client figures are comparable). */
+async function xmppSection(referenceUrl: string): Promise<string[]> {
+  const prosody = await startBenchServer([dist('bench/servers/prosody.js')]);
+  let xf, xi;
+  try {
+    const url = `ws://127.0.0.1:${prosody.port}/`;
+    console.error('xmpp fan-out and idle: Prosody…');
+    xf = await chatbench(url, XMPP_FANOUT, 'xmpp');
+    xi = await chatbench(url, XMPP_IDLE, 'xmpp', XMPP_RAMP_S);
+  } finally {
+    await stopBenchServer(prosody);
+  }
+  console.error('xmpp loads: chatbench protocol…');
+  const cf = await chatbench(referenceUrl, XMPP_FANOUT);
+  const ci = await chatbench(referenceUrl, XMPP_IDLE, 'chatbench', XMPP_RAMP_S);
+  return [
+    `## XMPP against Prosody`,
+    ``,
+    `Fan-out: ${XMPP_FANOUT.clients} clients in rooms of ${XMPP_FANOUT.roomSize}, ${XMPP_FANOUT.sendersPerRoom} sender per room at ${XMPP_FANOUT.rate}/s, against Prosody 0.12 (bench/servers/prosody.ts); beside it chatbench's protocol against the reference server (callback) under the same loads. Idle: ${XMPP_IDLE.clients} clients in rooms of ${XMPP_IDLE.roomSize}, a ${XMPP_RAMP_S} s ramp.`,
+    ``,
+    `| figure | chatbench protocol | xmpp | goal |`,
+    `|---|---:|---:|---|`,
+    protocolRow('fan-out: generator CPU-ms per 1,000 received', [cf, xf].map((x) => (x.cpuS * 1e6) / x.delivered), 2),
+    protocolRow('fan-out: deliveries measured (hold)', [cf, xf].map((x) => x.delivered), 0),
+    protocolRow('idle: clients joined', [ci, xi].map((x) => x.joined), 0, `of ${XMPP_IDLE.clients}`),
+    protocolRow('idle: KiB RSS per simulated client', [ci, xi].map((x) => x.rssPerClient / 1024), 2, 'xmpp ≤ 3 KiB'),
+    protocolRow('idle: KiB JS heap per simulated client', [ci, xi].map((x) => x.heapPerClient / 1024), 2),
+    xf.saturated ? '**chatbench flagged its generator as saturated in the xmpp measurement.**' : '',
+  ];
+}
+
 async function main(): Promise<void> {
   const server = await startEmbeddedServer('callback', { secret: SECRET, persist: 'none', rate: 100_000, burst: 100_000 }, () => {});
   try {
+    if (process.argv.includes('--only-xmpp')) return console.log((await xmppSection(server.wsUrl)).join('\n'));
     console.error(`server: callback variant, pid ${server.pid}; hold ${HOLD_S} s per measurement`);
     // each load on chatbench, then on the plain loop, against the same server
     const both = async (name: string, load: Load) => {
@@ -126,21 +162,6 @@ async function main(): Promise<void> {
     } finally {
       for (const s of subjects) await stopBenchServer(s);
     }
-
-    // XMPP against Prosody, at a load Prosody carries; chatbench's protocol against the reference
-    // server at the same load beside it
-    const prosody = await startBenchServer([dist('bench/servers/prosody.js')]);
-    let xmpp;
-    try {
-      const url = `ws://127.0.0.1:${prosody.port}/`;
-      console.error('xmpp fan-out and idle: Prosody…');
-      // Prosody takes its joins one Lua thread at a time: a longer ramp for the idle 5,000
-      xmpp = { xf: await chatbench(url, XMPP_FANOUT, 'xmpp'), xi: await chatbench(url, IDLE, 'xmpp', 10) };
-    } finally {
-      await stopBenchServer(prosody);
-    }
-    console.error('xmpp fan-out load: chatbench protocol…');
-    const cx = await chatbench(server.wsUrl, XMPP_FANOUT);
 
     const perCpu = (n: number, cpu: number) => n / cpu;
     const lines = [
@@ -178,20 +199,8 @@ async function main(): Promise<void> {
       protocolRow('idle: KiB RSS per simulated client', [ci, others.ji, others.si, others.oi].map((x) => x.rssPerClient / 1024), 2, '≤ 2.5 KiB'),
       protocolRow('idle: KiB JS heap per simulated client', [ci, others.ji, others.si, others.oi].map((x) => x.heapPerClient / 1024), 2),
       others.jf.saturated || others.sf.saturated ? '**chatbench flagged its generator as saturated in a protocol measurement.**' : '',
-      ``,
-      `## XMPP against Prosody`,
-      ``,
-      `Fan-out: ${XMPP_FANOUT.clients} clients in rooms of ${XMPP_FANOUT.roomSize}, ${XMPP_FANOUT.sendersPerRoom} senders per room at ${XMPP_FANOUT.rate}/s, against Prosody 0.12 (bench/servers/prosody.ts) and, beside it, chatbench's protocol against the reference server (callback) at the same load. Idle: ${IDLE.clients} clients in rooms of ${IDLE.roomSize} (a 10 s ramp for Prosody).`,
-      ``,
-      `| figure | chatbench protocol | xmpp | goal |`,
-      `|---|---:|---:|---|`,
-      protocolRow('fan-out: generator CPU-ms per 1,000 received', [cx, xmpp.xf].map((x) => (x.cpuS * 1e6) / x.delivered), 2),
-      protocolRow('fan-out: deliveries measured (hold)', [cx, xmpp.xf].map((x) => x.delivered), 0),
-      protocolRow('idle: KiB RSS per simulated client', [ci, xmpp.xi].map((x) => x.rssPerClient / 1024), 2, 'xmpp ≤ 3 KiB'),
-      protocolRow('idle: KiB JS heap per simulated client', [ci, xmpp.xi].map((x) => x.heapPerClient / 1024), 2),
-      xmpp.xf.saturated ? '**chatbench flagged its generator as saturated in the xmpp measurement.**' : '',
     ];
-    console.log(lines.join('\n'));
+    console.log([...lines, '', ...(await xmppSection(server.wsUrl))].join('\n'));
   } finally {
     await server.stop();
   }
