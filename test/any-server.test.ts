@@ -13,6 +13,7 @@ import { parseScenario } from '../loadgen/scenario/parse.js';
 import type { Result } from '../results/schema.js';
 import { startBenchServer, stopBenchServer, type BenchServer } from '../bench/servers/bench-process.js';
 import { runCli } from './helpers/cli.js';
+import { expectExactDelivery } from './helpers/exact-delivery.js';
 
 const started: BenchServer[] = [];
 let redis: RedisProcess | undefined;
@@ -57,23 +58,8 @@ function run(yaml: string, target: string): Promise<Result> {
   return runScenario({ scenario: parseScenario(`name: any\n${yaml}`, 'any.yaml'), target, log: () => {} });
 }
 
-function expectExact(r: Result, faults: { dropped: number; duplicated: number }): void {
-  expect(r.connections).toMatchObject({ peak: 60, failed: 0 });
-  expect(r.messages.sent).toBeGreaterThan(500);
-  expect(r.messages.acked).toBe(r.messages.sent);
-  expect(r.latencyMs.ack.count).toBe(r.messages.sent);
-  // every message reaches the other 5 members of its room
-  expect(r.messages.expected).toBe(r.messages.sent * 5);
-  expect(r.messages.lost).toBe(faults.dropped);
-  expect(r.messages.duplicated).toBe(faults.duplicated);
-  expect(r.messages.delivered).toBe(r.messages.expected - faults.dropped);
-  expect(r.messages.reordered).toBe(0);
-  expect(r.latencyMs.e2e.count).toBe(r.messages.delivered);
-  expect(r.latencyMs.e2e.p50).toBeGreaterThan(0);
-  expect(r.latencyMs.e2eUncorrected.p50).toBeLessThanOrEqual(r.latencyMs.e2e.p50!);
-  expect(Object.keys(r.protocol!.unmatched)).toEqual([]);
-  expect(r.checks.every((c) => c.ok)).toBe(true);
-}
+// 60 clients in rooms of 6: every message reaches the other 5 members of its room
+const expectExact = (r: Result, faults: { dropped: number; duplicated: number }) => expectExactDelivery(r, { clients: 60, room: 6, faults, minSent: 500 });
 
 describe('a JSON chat server of another shape', () => {
   for (const frames of ['single', 'ndjson']) {

@@ -5,6 +5,7 @@ import { runScenario } from '../../loadgen/coordinator/run.js';
 import { parseScenario } from '../../loadgen/scenario/parse.js';
 import type { Result } from '../../results/schema.js';
 import { PROSODY } from '../../bench/servers/prosody-config.js';
+import { expectExactDelivery } from './exact-delivery.js';
 
 // every client joins during the ramp; the senders start after a quiet stage at rate 0, so no
 // message crosses a join on the wire and "expected" is exact
@@ -22,23 +23,10 @@ export function runXmpp(yaml: string, url: string, pid: number): Promise<Result>
   return runScenario({ scenario: parseScenario(`name: xmpp\n${yaml}`, 'xmpp.yaml'), target: url, targetPids: [pid], log: () => {} });
 }
 
+/** Exact delivery (test/helpers/exact-delivery.ts), no error of any kind, and Prosody's own
+ * process measured from /proc. */
 export function expectExact(r: Result, clients: number, room: number, faults = { dropped: 0, duplicated: 0 }, minSent = 100): void {
-  expect(r.connections).toMatchObject({ peak: clients, failed: 0 });
-  expect(r.messages.sent).toBeGreaterThan(minSent);
-  // the room's reflection of each own message is its answer, and never a delivery
-  expect(r.messages.acked).toBe(r.messages.sent);
-  expect(r.latencyMs.ack.count).toBe(r.messages.sent);
-  expect(r.messages.expected).toBe(r.messages.sent * (room - 1));
-  expect(r.messages.lost).toBe(faults.dropped);
-  expect(r.messages.duplicated).toBe(faults.duplicated);
-  expect(r.messages.delivered).toBe(r.messages.expected - faults.dropped);
-  expect(r.messages.reordered).toBe(0);
-  expect(r.latencyMs.e2e.count).toBe(r.messages.delivered);
-  expect(r.latencyMs.e2e.p50).toBeGreaterThan(0);
+  expectExactDelivery(r, { clients, room, faults, minSent });
   expect(r.errors).toEqual({});
-  expect(Object.keys(r.protocol!.unmatched)).toEqual([]);
-  expect(r.checks.every((c) => c.ok)).toBe(true);
-  // Prosody's own process, measured from /proc
   expect(r.server.cpuMsPer1kDeliveries).toBeGreaterThan(0);
 }
-
