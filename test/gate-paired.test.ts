@@ -101,7 +101,7 @@ describe('the paired t-test on log-ratios', () => {
 const run = (cpu: number, p50 = 1): Result =>
   ({
     latencyMs: { e2e: { p50, p99: p50 * 3 } },
-    messages: { lost: 0, duplicated: 0, delivered: 1000, refused: 0, unanswered: 0 },
+    messages: { lost: 0, duplicated: 0, sent: 100, delivered: 1000, refused: 0, unanswered: 0 },
     connections: { failed: 0 },
     server: { cpuMsPer1kDeliveries: cpu },
     generator: { saturated: false },

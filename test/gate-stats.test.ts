@@ -22,11 +22,11 @@ function erfc(x: number): number {
 /** The parts of a result the decision reads. */
 function run(
   p99: number | null,
-  extra: { lost?: number; saturated?: boolean; cpu?: number | null; delivered?: number; refused?: number; failedCheck?: string } = {},
+  extra: { lost?: number; saturated?: boolean; cpu?: number | null; sent?: number; delivered?: number; refused?: number; failedCheck?: string } = {},
 ): Result {
   return {
     latencyMs: { e2e: { p50: p99 === null ? null : p99 / 3, p99 } },
-    messages: { lost: extra.lost ?? 0, duplicated: 0, delivered: extra.delivered ?? 1000, refused: extra.refused ?? 0, unanswered: 0 },
+    messages: { lost: extra.lost ?? 0, duplicated: 0, sent: extra.sent ?? 100, delivered: extra.delivered ?? 1000, refused: extra.refused ?? 0, unanswered: 0 },
     connections: { failed: 0 },
     server: { cpuMsPer1kDeliveries: extra.cpu === undefined ? 10 : extra.cpu },
     generator: { saturated: extra.saturated ?? false },
@@ -156,14 +156,26 @@ describe('the gate decision', () => {
       expect.arrayContaining([
         'sanity check "sends refused" failed in 4 of 4 candidate run(s)',
         'Sends refused: 10408 in the candidate, none in the baseline',
-        'Deliveries: 0 in the candidate (median) against 1000 in the baseline (-100.0%)',
+        'Deliveries: 0 deliveries for 100 sent (0.00 per message, medians) in the candidate against 1000 deliveries for 100 sent (10.00 per message, medians) in the baseline (-100.0%)',
         'e2e p50: no data in the candidate (the baseline measured it)',
       ]),
     );
     expect(verdictMarkdown(d, { scenario: 's', rounds: 4, baseline: 'a', candidate: 'b', alpha: 0.05 })).toContain('❌ no data');
     // fewer deliveries alone, at the same latency
     const fewer = [10, 11, 10.5, 9.8].map((v) => run(v, { delivered: 950 }));
-    expect(decide([p50], base, fewer)).toMatchObject({ verdict: 'regression', reasons: ['Deliveries: 950 in the candidate (median) against 1000 in the baseline (-5.0%)'] });
+    expect(decide([p50], base, fewer)).toMatchObject({
+      verdict: 'regression',
+      reasons: ['Deliveries: 950 deliveries for 100 sent (9.50 per message, medians) in the candidate against 1000 deliveries for 100 sent (10.00 per message, medians) in the baseline (-5.0%)'],
+    });
+    // a candidate that was sent nothing delivers nothing per message: never a pass
+    const silent = [10, 11, 10.5, 9.8].map((v) => run(v, { sent: 0, delivered: 0 }));
+    expect(decide([p50], base, silent).verdict).toBe('regression');
+    // a short run's edges: one message fewer sent, and one receiver that joined a moment late, is
+    // the schedule, not the server (the A/A flake of docs/api.md's 2 s example: 453/51 against 440/50)
+    const short = (sent: number, delivered: number) => run(10, { sent, delivered });
+    expect(decide([p50], [short(51, 453), short(50, 444), short(51, 454), short(51, 453)], [short(50, 444), short(50, 444), short(51, 453), short(50, 440)]).verdict).toBe('pass');
+    // but one receiver in ten missing every message is not
+    expect(decide([p50], [short(51, 453), short(50, 444)], [short(51, 408), short(50, 400)]).verdict).toBe('regression');
     // a baseline that failed its checks cannot be judged against
     const badBase = [10, 11, 10.5, 9.8].map((v) => run(v, { failedCheck: 'clients connected' }));
     expect(decide([p50], badBase, base).verdict).toBe('inconclusive');
