@@ -1,6 +1,6 @@
 // Servers chatbench starts from a shell command (--server-cmd): measured as a whole process tree,
 // their output kept, a clear error when they die or never get ready, nothing left running after —
-// also when chatbench itself is interrupted.
+// also when chatbench itself is interrupted; and the same for its own embedded server.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -116,6 +116,27 @@ describe('chatbench run --server-cmd', () => {
     child.kill('SIGINT');
     expect(await exited).toBe(130);
     expect(await until(() => running(tag).length === 0, 5000)).toBe(true);
-    expect(stderr).toContain('SIGINT: stopping 1 server command process group(s)');
+    expect(stderr).toContain('SIGINT: stopping the 1 server(s) it started');
+  });
+
+  it('leaves no embedded server running when chatbench is stopped by SIGTERM mid-run (a cancelled job)', async () => {
+    const child = spawn(process.execPath, [dist('bin/chatbench.js'), 'run', 'scenarios/smoke.yaml', '--duration', '30s', '--out', join(INIT_SCENARIO().dir, 'run')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    expect(await until(() => stderr.includes('running smoke'), 20_000), stderr).toBe(true);
+    const pid = Number(/embedded server \(\w+\): pid (\d+)/.exec(stderr)?.[1]);
+    expect(existsSync(`/proc/${pid}`)).toBe(true);
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(143);
+    const gone = () => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+      } catch {
+        return true; // no such process
+      }
+    };
+    expect(await until(gone, 5000)).toBe(true);
+    expect(stderr).toContain('SIGTERM: stopping the 1 server(s) it started');
   });
 });

@@ -1,6 +1,7 @@
-// Process groups chatbench started (a user's server command and everything it forks): which of
-// their processes still live, and a guarantee that none outlives chatbench — on a normal exit, and
-// on SIGINT/SIGTERM (Ctrl-C, a cancelled CI job). Only SIGKILL of chatbench itself escapes this.
+// Servers chatbench started — a user's server command's process group (everything it forks), and
+// an embedded `chatbench serve` child: which of their processes still live, and a guarantee that
+// none outlives chatbench — on a normal exit, and on SIGINT/SIGTERM (Ctrl-C, a cancelled CI job,
+// `kill`). Only SIGKILL of chatbench itself escapes this.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Pids of the processes of group `pgid` that are still running (zombies are not). */
@@ -27,30 +28,44 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-const groups = new Set<number>();
+/** What to SIGKILL if chatbench ends first: a process group as −pgid, a single process as its pid
+ * (process.kill's own convention). */
+const guarded = new Set<number>();
 
 const killAll = () => {
-  for (const g of groups) signalGroup(g, 'SIGKILL');
+  for (const target of guarded) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // gone already
+    }
+  }
 };
 const onSignal = (signal: NodeJS.Signals) => {
-  console.error(`chatbench: ${signal}: stopping ${groups.size} server command process group(s) and exiting`);
+  console.error(`chatbench: ${signal}: stopping the ${guarded.size} server(s) it started and exiting`);
   killAll();
   process.exit(signal === 'SIGINT' ? 130 : 143);
 };
 
-/** Kill this group when chatbench exits or is interrupted, unless released first. */
-export function guardGroup(pgid: number): void {
-  if (groups.size === 0) {
+function guard(target: number): void {
+  if (guarded.size === 0) {
     process.on('exit', killAll);
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   }
-  groups.add(pgid);
+  guarded.add(target);
 }
 
-export function releaseGroup(pgid: number): void {
-  if (!groups.delete(pgid) || groups.size > 0) return;
+function release(target: number): void {
+  if (!guarded.delete(target) || guarded.size > 0) return;
   process.off('exit', killAll);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 }
+
+/** Kill this group when chatbench exits or is interrupted, unless released first. */
+export const guardGroup = (pgid: number): void => guard(-pgid);
+export const releaseGroup = (pgid: number): void => release(-pgid);
+/** The same for one child process (an embedded server, which runs in chatbench's own group). */
+export const guardProcess = (pid: number): void => guard(pid);
+export const releaseProcess = (pid: number): void => release(pid);

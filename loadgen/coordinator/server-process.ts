@@ -1,5 +1,5 @@
 // Starts `chatbench serve` as a child process for runs without --target, waits for /healthz,
-// and stops it with SIGTERM afterwards.
+// and stops it with SIGTERM afterwards (or SIGKILL, should chatbench be interrupted first).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { dist } from '../../lib/paths.js';
 import { fetchText } from './probe/server-probe.js';
 import type { ServerCommand } from './command-server.js';
+import { guardProcess, releaseProcess } from './process-group.js';
 
 export interface EmbeddedServer {
   pid: number;
@@ -47,6 +48,9 @@ export async function startEmbeddedServer(variant: string, options: Record<strin
   const child = w
     ? spawn(w.argv[0]!, [...w.argv.slice(1), process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...w.env }, ...(w.cwd ? { cwd: w.cwd } : {}) })
     : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // a SIGTERM'd or Ctrl-C'd chatbench takes its server along (it is stopped normally below)
+  guardProcess(child.pid!);
+  child.once('exit', () => releaseProcess(child.pid!));
   const stderr: string[] = [];
   child.stderr!.setEncoding('utf8').on('data', (d: string) => {
     stderr.push(d);
