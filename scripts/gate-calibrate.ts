@@ -4,7 +4,7 @@
 // (--inject-latency-ms 2) — kinds interleaved so drift spreads over all; for each mode asked for,
 // in the same sitting. Prints false alarms, detections, wall time per gate, and the spread of one
 // side's figure from run to run beside the spread of the per-round ratio (what simultaneous rounds
-// are for).
+// are for); and, replaying the gate's rule on the A/A rounds' ratios, what more rounds would detect.
 //   node dist/scripts/gate-calibrate.js [--gates 20] [--modes simultaneous,sequential] [--rounds 8]
 //       [--alpha 0.05] [--scenario scenarios/gate-fanout.yaml] [--kinds A/A,+10%,+5%,+2ms]
 import { execFile } from 'node:child_process';
@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { dist } from '../lib/paths.js';
 import { median } from '../lib/median.js';
 import { spread } from '../ci/paired.js';
+import { detectionRate, roundsFor } from '../ci/power.js';
 import type { Result } from '../results/schema.js';
 
 const { values } = parseArgs({
@@ -145,6 +146,16 @@ async function main(): Promise<void> {
     row('spread of the per-round ratio of CPU per delivery (steady) (CV)', '', (m) => pct(ratioSpread(m)));
     row('spread of one side\'s e2e p50 (CV)', '', (m) => pct(e2eSide(m)));
     row('spread of the per-round ratio of e2e p50 (CV)', '', (m) => pct(e2eRatio(m)));
+    // what more rounds would buy: the gate's rule replayed on this sitting's A/A ratios, resampled,
+    // at the level Holm tests the smallest p of the gated figures (ci/power.ts)
+    const noise = (m: string) => aa(m).flatMap((x) => x.baseline.map((b, i) => Math.log(cpu(x.candidate[i]!) / cpu(b)))).filter(Number.isFinite);
+    const question = (m: string, change: number) => ({ noise: noise(m), change, tolerance: 0.02, alpha: Number(values.alpha) / METRICS.length });
+    for (const change of [0.05, 0.1]) {
+      row(`+${change * 100} % CPU per delivery: detection simulated from the A/A rounds, by rounds`, '', (m) =>
+        [6, 8, 12, 16, 20, 24].map((n) => `${n}: ${pct(detectionRate({ ...question(m, change), rounds: n }))}`).join(', '),
+      );
+      row(`rounds for 19/20 at +${change * 100} % (simulated)`, '', (m) => (noise(m).length < 2 ? '–' : String(roundsFor(0.95, question(m, change)) ?? '> 50')));
+    }
   }
   const other = gates.filter((g) => g.code !== 0 && g.code !== 98);
   if (other.length) console.log(`\n${other.length} gate(s) neither passed nor failed (inconclusive or error): ${other.map((g) => g.out).join(', ')}`);
