@@ -68,9 +68,12 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     '',
     '| figure | one side, run to run | per-round ratio |',
     '|---|---:|---:|',
-    ...specs.map((s) => {
+    ...specs.map((s, k) => {
       const side = median(of('A/A').map((d) => spread(d.outcome.runs.baseline.map((r) => value(r, s.path) ?? NaN).filter(Number.isFinite))));
-      const ratio = median(of('A/A').map((d) => spread(d.outcome.runs.baseline.map((b, i) => (value(d.outcome.runs.candidate[i]!, s.path) ?? NaN) / (value(b, s.path) ?? NaN)).filter(Number.isFinite))));
+      // simultaneous: the ratios the test weighed, one per round (its server pairs averaged);
+      // sequential: run i of one side against run i of the other
+      const runRatios = (d: (typeof done)[number]) => d.outcome.runs.baseline.map((b, i) => (value(d.outcome.runs.candidate[i]!, s.path) ?? NaN) / (value(b, s.path) ?? NaN));
+      const ratio = median(of('A/A').map((d) => spread((d.outcome.decision.metrics[k]?.ratios ?? runRatios(d)).filter(Number.isFinite))));
       return `| ${s.label} | ${pct(side)} | ${pct(ratio)} |`;
     }),
     '',

@@ -57,6 +57,12 @@ export interface GateOptions {
   candidate?: GateSide;
   /** Rounds per side (default 8). Errors name the options as the command line does (--rounds). */
   rounds?: number;
+  /** Simultaneous rounds: server pairs per round (default 1). With N, a round runs N baseline and N
+   * candidate servers at once, pair j under the same 1/(2N) of the load; the round's ratio is the
+   * geometric mean of its pairs' ratios. Each fresh server process runs a few per cent cheaper or
+   * dearer than another for its whole life, so N pairs average that out as N rounds would, in the
+   * time of one (docs/gate.md, "Server pairs"). */
+  pairs?: number;
   /** Family-wise significance level (default 0.05). */
   alpha?: number;
   /** `FIG[:TOL%][:lower|higher]` specs or parsed ones (default: e2e p50, e2e p99, server CPU / 1k deliveries at 10 %). */
@@ -82,12 +88,15 @@ export interface GateOutcome {
 
 /** Checks options before any run: a gate that could never fail, or an unbuilt checkout, fails now,
  * not after an hour of runs. */
-export function planGate(o: GateOptions): { mode: GateMode; rounds: number; alpha: number; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string; delayMs?: number }> } {
+export function planGate(o: GateOptions): { mode: GateMode; rounds: number; pairs: number; alpha: number; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string; delayMs?: number }> } {
   const mode = o.mode ?? 'simultaneous';
   if (!GATE_MODES.includes(mode)) throw new UsageError(`--mode ${mode}: expected ${GATE_MODES.join(' or ')}`);
   if (mode === 'simultaneous' && o.pinning) throw new UsageError('--pin places one server and one generator on their own cores: it is for --mode sequential');
   const rounds = o.rounds ?? 8;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds ${rounds}: expected a whole number from 1 to 50`);
+  const pairs = o.pairs ?? 1;
+  if (!Number.isInteger(pairs) || pairs < 1 || pairs > 8) throw new UsageError(`--pairs ${pairs}: expected a whole number from 1 to 8`);
+  if (pairs > 1 && mode !== 'simultaneous') throw new UsageError('--pairs runs several server pairs at once: it is for --mode simultaneous');
   const alpha = o.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${alpha}: expected a number between 0 and 0.5`);
   const specs = (o.metrics?.length ? o.metrics : DEFAULT_METRICS).map((m) => (typeof m === 'string' ? asUsage(() => parseMetricSpec(m)) : m));
@@ -107,16 +116,17 @@ export function planGate(o: GateOptions): { mode: GateMode; rounds: number; alph
     const delayed = s.delayMs ? `, everything it sends delayed ${s.delayMs} ms by a proxy (injected)` : '';
     return { build, variant, words: words + delayed, ...(s.delayMs ? { delayMs: s.delayMs } : {}) };
   };
-  return { mode, rounds, alpha, specs, sides: { baseline: side(o.baseline), candidate: side(o.candidate) } };
+  return { mode, rounds, pairs, alpha, specs, sides: { baseline: side(o.baseline), candidate: side(o.candidate) } };
 }
 
 export async function gate(o: GateOptions): Promise<GateOutcome> {
-  const { mode, rounds, alpha, specs, sides } = planGate(o);
+  const { mode, rounds, pairs, alpha, specs, sides } = planGate(o);
   const out = resolve(o.out ?? join('reports', 'gate', `${timeStamp()}-${o.scenario.name}`));
   mkdirSync(out, { recursive: true });
   const runs: Record<Side, Result[]> = { baseline: [], candidate: [] };
-  const once = (s: Side, round: number, extra: Partial<OnceOptions> = {}) => {
-    const dir = join(out, `${s}-${round + 1}`);
+  /** Pair j of a round (simultaneous rounds of several pairs) runs in its own directory. */
+  const once = (s: Side, round: number, extra: Partial<OnceOptions> = {}, pair?: number) => {
+    const dir = join(out, `${s}-${round + 1}${pair === undefined ? '' : `-${pair + 1}`}`);
     const build = sides[s].build;
     return runOnce({
       scenario: o.scenario,
@@ -144,24 +154,28 @@ export async function gate(o: GateOptions): Promise<GateOutcome> {
     for (let round = 0; round < rounds; round++) {
       // the side started first alternates, as the ABBA order does for sequential rounds
       const order = round % 2 === 0 ? SIDES : ([...SIDES].reverse() as Side[]);
-      console.error(`── round ${round + 1}/${rounds}: baseline and candidate at once, each under the same half of the load (${order[0]} started first)`);
-      const line = startLine(2);
-      const both = order.map((s, k) =>
-        once(s, round, { share: HALF, startTogether: () => line.arrive(), quiet: k > 0 }).catch((err: unknown) => {
+      console.error(
+        `── round ${round + 1}/${rounds}: baseline and candidate at once, ${pairs === 1 ? 'each under the same half of the load' : `${pairs} of each, pair by pair under the same 1/${2 * pairs} of the load`} (${order[0]} started first)`,
+      );
+      const line = startLine(2 * pairs);
+      const launches = order.flatMap((s) => Array.from({ length: pairs }, (_, j) => ({ s, j })));
+      const all = launches.map(({ s, j }, k) =>
+        once(s, round, { share: pairs === 1 ? HALF : { index: j, count: 2 * pairs }, startTogether: () => line.arrive(), quiet: k > 0 }, pairs === 1 ? undefined : j).catch((err: unknown) => {
           line.fail(err);
           throw err;
         }),
       );
-      const settled = await Promise.allSettled(both);
+      const settled = await Promise.allSettled(all);
       // the side that failed first, not its partner released with "the partner run failed"
       const reasons = settled.flatMap((x) => (x.status === 'rejected' ? [x.reason as Error] : []));
       if (reasons.length) throw reasons.find((e) => !String(e?.message).startsWith('the partner run failed')) ?? reasons[0];
-      order.forEach((s, k) => runs[s].push((settled[k] as PromiseFulfilledResult<{ result: Result }>).value.result));
+      // each side's runs in pair order, round after round: run i of one side pairs with run i of the other
+      for (const s of SIDES) for (const [k, l] of launches.entries()) if (l.s === s) runs[s].push((settled[k] as PromiseFulfilledResult<{ result: Result }>).value.result);
     }
   }
 
-  const decision = decide(specs, runs.baseline, runs.candidate, alpha, mode === 'simultaneous' ? 'paired' : 'independent');
-  const markdown = verdictMarkdown(decision, { scenario: o.scenario.name, rounds, baseline: sides.baseline.words, candidate: sides.candidate.words, alpha, mode });
+  const decision = decide(specs, runs.baseline, runs.candidate, alpha, mode === 'simultaneous' ? 'paired' : 'independent', pairs);
+  const markdown = verdictMarkdown(decision, { scenario: o.scenario.name, rounds, pairs, baseline: sides.baseline.words, candidate: sides.candidate.words, alpha, mode });
   const verdictFile = join(out, 'verdict.md');
   writeFileSync(verdictFile, markdown);
   const groups = SIDES.map((s) => ({ label: s, results: runs[s] }));

@@ -54,7 +54,7 @@ export interface GateDecision {
 
 /** One figure's change and one-sided p-values; its verdict is 'unchanged' until decide() has
  * weighed all the gated figures together (or 'no data' / 'n/a' when it cannot be tested). */
-function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], design: Design): MetricDecision {
+function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], design: Design, pairsPerRound: number): MetricDecision {
   const f = figure(spec.path);
   const values = (rs: Result[]) => rs.map((r) => (f ? figureValue(r, f) : valueAt(r, spec.path))).filter((v): v is number => v !== null);
   const baseline = values(baseRuns);
@@ -67,7 +67,7 @@ function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[],
   if (baseline.length < 2 || candidate.length < 2 || median(baseline) === 0) {
     return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'n/a' };
   }
-  if (design === 'paired') return measurePaired(spec, baseRuns, candRuns, base);
+  if (design === 'paired') return measurePaired(spec, baseRuns, candRuns, base, pairsPerRound);
   const change = median(candidate) / median(baseline) - 1;
   const higherIsWorse = spec.better === 'lower';
   const pWorse = higherIsWorse ? pGreater(candidate, baseline) : pGreater(baseline, candidate);
@@ -76,15 +76,22 @@ function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[],
 }
 
 /** Run i of each side came from the same round: the change is the geometric mean of the per-round
- * ratios, p a one-sided t-test on their logs. Rounds where a side measured nothing drop out. */
-function measurePaired(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], base: Omit<MetricDecision, 'verdict' | 'change' | 'interval' | 'pWorse' | 'pBetter'>): MetricDecision {
+ * ratios, p a one-sided t-test on their logs. With several server pairs per round (`pairsPerRound`
+ * consecutive runs of each side), a round's log-ratio is the mean of its pairs' — the pairs share
+ * the round's moment, so the test counts rounds, not pairs. Pairs, and then rounds, where a side
+ * measured nothing drop out. */
+function measurePaired(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], base: Omit<MetricDecision, 'verdict' | 'change' | 'interval' | 'pWorse' | 'pBetter'>, pairsPerRound: number): MetricDecision {
   const f = figure(spec.path);
   const value = (r: Result | undefined) => (r ? (f ? figureValue(r, f) : valueAt(r, spec.path)) : null);
-  const pairs = baseRuns.flatMap((b, i) => {
-    const x = value(b);
-    const y = value(candRuns[i]);
-    return x !== null && y !== null && x > 0 && y > 0 ? [[x, y] as const] : [];
-  });
+  const rounds = Math.ceil(baseRuns.length / pairsPerRound);
+  const pairs = Array.from({ length: rounds }, (_, round) => {
+    const logs = baseRuns.slice(round * pairsPerRound, (round + 1) * pairsPerRound).flatMap((b, j) => {
+      const x = value(b);
+      const y = value(candRuns[round * pairsPerRound + j]);
+      return x !== null && y !== null && x > 0 && y > 0 ? [Math.log(y / x)] : [];
+    });
+    return logs.length ? [[1, Math.exp(logs.reduce((a, l) => a + l, 0) / logs.length)] as const] : [];
+  }).flat();
   if (pairs.length < 3) return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'n/a' };
   const t = pairedLogRatioTest(pairs);
   const higherIsWorse = spec.better === 'lower';
@@ -127,10 +134,10 @@ function fewerDeliveries(baseRuns: Result[], candRuns: Result[]): string[] {
   return [`Deliveries: ${side(candRuns, cand)} in the candidate against ${side(baseRuns, base)} in the baseline (${formatChange(cand / base - 1)})`];
 }
 
-export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05, design: Design = 'independent'): GateDecision {
+export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05, design: Design = 'independent', pairsPerRound = 1): GateDecision {
   // each figure is tested once; Holm's step-down over the family keeps the chance that any
   // figure is called worse (or better) by noise ≤ alpha, however many figures are gated
-  const raw = specs.map((s) => measureMetric(s, baseRuns, candRuns, design));
+  const raw = specs.map((s) => measureMetric(s, baseRuns, candRuns, design, pairsPerRound));
   const worse = holm(raw.map((m) => m.pWorse), alpha);
   const better = holm(raw.map((m) => m.pBetter), alpha);
   const metrics = raw.map((m, i): MetricDecision => {

@@ -8,6 +8,8 @@ import { smallestP } from './stats.js';
 export interface GateContext {
   scenario: string;
   rounds: number;
+  /** Simultaneous rounds: server pairs per round (default 1). */
+  pairs?: number;
   baseline: string; // how the baseline server was started, in words
   candidate: string;
   alpha: number;
@@ -32,7 +34,7 @@ export function verdictMarkdown(d: GateDecision, c: GateContext): string {
     `## chatbench gate: ${HEADLINE[d.verdict]}`,
     '',
     c.mode === 'simultaneous'
-      ? `Scenario \`${c.scenario}\`, ${c.rounds} rounds; in every round baseline and candidate ran at the same moment, each under the same half of the load.`
+      ? `Scenario \`${c.scenario}\`, ${c.rounds} rounds; in every round baseline and candidate ran at the same moment, ${(c.pairs ?? 1) > 1 ? `${c.pairs} servers of each, pair by pair under the same 1/${2 * c.pairs!} of the load (a round's ratio is the geometric mean of its pairs')` : 'each under the same half of the load'}.`
       : `Scenario \`${c.scenario}\`, ${c.rounds} rounds, baseline and candidate interleaved (ABBA order).`,
     `- baseline: ${c.baseline}`,
     `- candidate: ${c.candidate}`,

@@ -80,6 +80,7 @@ export const GATE_FLAGS = {
   ...SERVER_CMD_FLAGS,
   mode: { type: 'string', default: 'simultaneous', arg: 'simultaneous|sequential', help: 'simultaneous: both servers at once in every round, each under the same half of the load, a paired test on the per-round ratios (default); sequential: one at a time under the whole load, ABBA, Mann-Whitney' },
   rounds: { type: 'string', default: '8', arg: 'N', help: 'rounds (default 8)' },
+  pairs: { type: 'string', default: '1', arg: 'N', help: 'simultaneous rounds: N baseline and N candidate servers at once, pair by pair under the same 1/(2N) of the load; a round then averages N fresh processes per side (default 1; docs/gate.md, "Server pairs")' },
   alpha: { type: 'string', default: '0.05', arg: 'A', help: 'significance level (default 0.05)' },
   metric: { type: 'string', multiple: true, arg: 'FIG[:TOL%][:lower|higher]', help: 'a figure to gate, by catalog name or result path (repeatable; default e2e p50, e2e p99, server CPU / 1k deliveries at 10%)' },
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/gate/<time>-<scenario>)' },

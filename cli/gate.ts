@@ -66,6 +66,7 @@ export async function gate(args: string[]): Promise<number> {
     baseline: side('baseline'),
     mode: values.mode as GateMode,
     rounds: numberFlag('rounds', values.rounds),
+    pairs: numberFlag('pairs', values.pairs),
     alpha: numberFlag('alpha', values.alpha),
     ...(values.metric?.length ? { metrics: values.metric } : {}),
     ...(values.out ? { out: values.out } : {}),

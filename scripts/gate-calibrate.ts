@@ -5,7 +5,7 @@
 // in the same sitting. Prints false alarms, detections, wall time per gate, and the spread of one
 // side's figure from run to run beside the spread of the per-round ratio (what simultaneous rounds
 // are for); and, replaying the gate's rule on the A/A rounds' ratios, what more rounds would detect.
-//   node dist/scripts/gate-calibrate.js [--gates 20] [--modes simultaneous,sequential] [--rounds 8]
+//   node dist/scripts/gate-calibrate.js [--gates 20] [--modes simultaneous,sequential] [--rounds 8] [--pairs 1]
 //       [--alpha 0.05] [--scenario scenarios/gate-fanout.yaml] [--kinds A/A,+10%,+5%,+2ms]
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     gates: { type: 'string', default: '20' },
     modes: { type: 'string', default: 'simultaneous,sequential' },
     rounds: { type: 'string', default: '8' },
+    // server pairs per simultaneous round (chatbench gate --pairs)
+    pairs: { type: 'string', default: '1' },
     alpha: { type: 'string', default: '0.05' },
     scenario: { type: 'string', default: 'scenarios/gate-fanout.yaml' },
     kinds: { type: 'string', default: 'A/A,+10%,+5%,+2ms' },
@@ -54,6 +56,7 @@ function gate(mode: string, kind: string, candidateArgs: string | undefined, n: 
   const out = join(dir, `${mode}-${kind.replace(/[^A-Za-z0-9+%]/g, '')}-${n}`);
   const args = [dist('bin/chatbench.js'), 'gate', values.scenario!, '--mode', mode, '--rounds', values.rounds!, '--alpha', values.alpha!, '--out', out];
   for (const m of METRICS) args.push('--metric', m);
+  if (mode === 'simultaneous') args.push('--pairs', values.pairs!);
   if (candidateArgs) args.push('--candidate-args', candidateArgs);
   const t0 = Date.now();
   return new Promise((resolve) => {
@@ -64,14 +67,28 @@ function gate(mode: string, kind: string, candidateArgs: string | undefined, n: 
   });
 }
 
-/** The runs of one gate, round by round. */
-function runsOf(g: Gate): { baseline: Result[]; candidate: Result[] } {
-  const read = (side: string) => {
-    const rs: Result[] = [];
-    for (let r = 1; existsSync(join(g.out, `${side}-${r}`, 'result.json')); r++) rs.push(JSON.parse(readFileSync(join(g.out, `${side}-${r}`, 'result.json'), 'utf8')) as Result);
-    return rs;
+/** The runs of one gate, round by round; a round's runs are its server pairs (one, unless --pairs). */
+function runsOf(g: Gate): { baseline: Result[][]; candidate: Result[][] } {
+  const read = (dir: string) => JSON.parse(readFileSync(join(g.out, dir, 'result.json'), 'utf8')) as Result;
+  const round = (side: string, r: number): Result[] => {
+    if (existsSync(join(g.out, `${side}-${r}`, 'result.json'))) return [read(`${side}-${r}`)];
+    const pairs: Result[] = [];
+    for (let j = 1; existsSync(join(g.out, `${side}-${r}-${j}`, 'result.json')); j++) pairs.push(read(`${side}-${r}-${j}`));
+    return pairs;
   };
-  return { baseline: read('baseline'), candidate: read('candidate') };
+  const side = (name: string) => {
+    const rounds: Result[][] = [];
+    for (let r = 1; round(name, r).length; r++) rounds.push(round(name, r));
+    return rounds;
+  };
+  return { baseline: side('baseline'), candidate: side('candidate') };
+}
+
+/** A round's ratio candidate/baseline of a figure, as the gate weighs it: the geometric mean over
+ * its server pairs (NaN when none measured it). */
+function roundRatio(base: Result[], cand: Result[], value: (r: Result) => number): number {
+  const logs = base.map((b, j) => Math.log(value(cand[j]!) / value(b))).filter(Number.isFinite);
+  return logs.length ? Math.exp(logs.reduce((a, l) => a + l, 0) / logs.length) : NaN;
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
@@ -82,7 +99,7 @@ async function main(): Promise<void> {
   // 2026-12-06 sitting sized "+10 %" from whole runs, 14.2 µs, and measured a median +5.8 %), to size
   // the injected CPU: the median baseline figure of one A/A gate in the first mode, not counted
   const sizing = await gate(modes[0]!, 'sizing A/A', undefined, 0);
-  const probes = runsOf(sizing).baseline.map((r) => r.server.steadyCpuMsPer1kDeliveries ?? NaN).filter(Number.isFinite);
+  const probes = runsOf(sizing).baseline.flat().map((r) => r.server.steadyCpuMsPer1kDeliveries ?? NaN).filter(Number.isFinite);
   if (probes.length === 0) throw new Error(`no server CPU per delivery measured in the sizing gate (${sizing.out}): cannot size the injection`);
   const usPerDelivery = median(probes); // ms per 1k = µs per delivery
   const plan: Record<string, { args?: string }> = {
@@ -106,7 +123,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log(`\n${values.scenario}: ${modes.map((m) => `${m} ${gatesOf(m)} gates of ${kindsOf(m).join(', ')}`).join('; ')}; ${values.rounds} rounds, alpha ${values.alpha}, ${METRICS.join(' ')}; server CPU per delivery (steady) ${usPerDelivery.toFixed(2)} µs; one sitting`);
+  console.log(`\n${values.scenario}: ${modes.map((m) => `${m} ${gatesOf(m)} gates of ${kindsOf(m).join(', ')}`).join('; ')}; ${values.rounds} rounds (simultaneous: ${values.pairs} server pair(s) each), alpha ${values.alpha}, ${METRICS.join(' ')}; server CPU per delivery (steady) ${usPerDelivery.toFixed(2)} µs; one sitting`);
   console.log(`| figure | ${modes.join(' | ')} | goal |`);
   console.log(`|---|${modes.map(() => '---:').join('|')}|---:|`);
   const of = (mode: string, kind: string) => gates.filter((g) => g.mode === mode && g.kind === kind);
@@ -127,14 +144,14 @@ async function main(): Promise<void> {
   // ratio moves less when both sides share the round's moment
   const aa = (m: string) => of(m, 'A/A').map(runsOf);
   const cpu = (r: Result) => r.server.steadyCpuMsPer1kDeliveries ?? NaN;
-  const sideSpread = (m: string) => median(aa(m).map((x) => spread(x.baseline.map(cpu).filter(Number.isFinite))));
-  const ratioSpread = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((b, i) => cpu(x.candidate[i]!) / cpu(b)).filter(Number.isFinite))));
-  const e2eSide = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((r) => r.latencyMs.e2e.p50!).filter(Number.isFinite))));
-  const e2eRatio = (m: string) => median(aa(m).map((x) => spread(x.baseline.map((b, i) => x.candidate[i]!.latencyMs.e2e.p50! / b.latencyMs.e2e.p50!).filter(Number.isFinite))));
+  const p50 = (r: Result) => r.latencyMs.e2e.p50 ?? NaN;
+  // one side: each server process's figure; the ratio: each round's, as the test weighs it
+  const sideSpread = (m: string, f: (r: Result) => number) => median(aa(m).map((x) => spread(x.baseline.flat().map(f).filter(Number.isFinite))));
+  const ratios = (x: ReturnType<typeof runsOf>, f: (r: Result) => number) => x.baseline.map((b, r) => roundRatio(b, x.candidate[r]!, f)).filter(Number.isFinite);
+  const ratioSpread = (m: string, f: (r: Result) => number) => median(aa(m).map((x) => spread(ratios(x, f))));
   // what an injection amounted to: a busy loop costs more than its nominal share, a delay costs CPU
   const change = (g: Gate) => {
-    const x = runsOf(g);
-    const logs = x.baseline.map((b, i) => Math.log(cpu(x.candidate[i]!) / cpu(b))).filter(Number.isFinite);
+    const logs = ratios(runsOf(g), cpu).map(Math.log);
     return Math.exp(logs.reduce((a, l) => a + l, 0) / logs.length) - 1;
   };
   for (const k of kinds) row(`${k}: measured change of CPU per delivery (median over gates; min … max)`, '', (m) => {
@@ -142,13 +159,13 @@ async function main(): Promise<void> {
     return cs.length ? `${pct(median(cs))} (${pct(Math.min(...cs))} … ${pct(Math.max(...cs))})` : '–';
   });
   if (kinds.includes('A/A')) {
-    row("spread of one side's CPU per delivery (steady), run to run (CV, median over A/A gates)", '', (m) => pct(sideSpread(m)));
-    row('spread of the per-round ratio of CPU per delivery (steady) (CV)', '', (m) => pct(ratioSpread(m)));
-    row('spread of one side\'s e2e p50 (CV)', '', (m) => pct(e2eSide(m)));
-    row('spread of the per-round ratio of e2e p50 (CV)', '', (m) => pct(e2eRatio(m)));
+    row("spread of one side's CPU per delivery (steady), run to run (CV, median over A/A gates)", '', (m) => pct(sideSpread(m, cpu)));
+    row('spread of the per-round ratio of CPU per delivery (steady) (CV)', '', (m) => pct(ratioSpread(m, cpu)));
+    row("spread of one side's e2e p50 (CV)", '', (m) => pct(sideSpread(m, p50)));
+    row('spread of the per-round ratio of e2e p50 (CV)', '', (m) => pct(ratioSpread(m, p50)));
     // what more rounds would buy: the gate's rule replayed on this sitting's A/A ratios, resampled,
     // at the level Holm tests the smallest p of the gated figures (ci/power.ts)
-    const noise = (m: string) => aa(m).flatMap((x) => x.baseline.map((b, i) => Math.log(cpu(x.candidate[i]!) / cpu(b)))).filter(Number.isFinite);
+    const noise = (m: string) => aa(m).flatMap((x) => ratios(x, cpu).map(Math.log));
     const question = (m: string, change: number) => ({ noise: noise(m), change, tolerance: 0.02, alpha: Number(values.alpha) / METRICS.length });
     for (const change of [0.05, 0.1]) {
       row(`+${change * 100} % CPU per delivery: detection simulated from the A/A rounds, by rounds`, '', (m) =>

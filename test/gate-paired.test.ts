@@ -130,4 +130,22 @@ describe('the decision on simultaneous rounds', () => {
     expect(d.metrics[0]!.verdict).toBe('n/a');
     expect(d.verdict).toBe('inconclusive');
   });
+
+  it('with several server pairs per round, weighs one ratio per round: the geometric mean of its pairs', () => {
+    const spec = parseMetricSpec('server.cpuMsPer1kDeliveries:2%');
+    // 3 rounds of 2 pairs; pair ratios 1.21 and 1.0 (mean log: ×1.1), 1.1 and 1.1, 1.0 and 1.21
+    const base = [10, 10, 20, 20, 10, 10].map((v) => run(v));
+    const cand = [12.1, 10, 22, 22, 10, 12.1].map((v) => run(v));
+    const d = decide([spec], base, cand, 0.05, 'paired', 2);
+    expect(d.metrics[0]!.ratios).toHaveLength(3);
+    for (const r of d.metrics[0]!.ratios!) expect(r).toBeCloseTo(1.1, 10);
+    expect(d.metrics[0]!.change).toBeCloseTo(0.1, 10);
+    // a pair where the baseline measured nothing drops out of its round; the round stays (the
+    // candidate missing a figure the baseline has is a regression of its own, 'no data')
+    const gap = decide([spec], [run(10), run(null as unknown as number), ...base.slice(2)], cand, 0.05, 'paired', 2);
+    expect(gap.metrics[0]!.ratios![0]).toBeCloseTo(1.21, 10);
+    // rounds, not pairs, are what the test counts: 2 rounds of 3 pairs are too few
+    expect(decide([spec], base, cand, 0.05, 'paired', 3).metrics[0]!.verdict).toBe('n/a');
+    expect(decide([spec], base, cand, 0.05, 'paired', 1).metrics[0]!.ratios).toHaveLength(6);
+  });
 });

@@ -68,5 +68,11 @@ describe('chatbench gate', () => {
     const few = await cli('gate', file, ...sequential, '--rounds', '3');
     expect(few.code).toBe(2);
     expect(few.stderr).toContain('--rounds 3: with so few rounds no difference in any of 3 figure(s) can reach p < 0.05/3 (Holm), so the gate could never fail; use at least 4');
+    const pairsSequential = await cli('gate', file, ...sequential, '--pairs', '2');
+    expect(pairsSequential.code).toBe(2);
+    expect(pairsSequential.stderr).toContain('--pairs runs several server pairs at once: it is for --mode simultaneous');
+    const noPairs = await cli('gate', file, '--pairs', '0');
+    expect(noPairs.code).toBe(2);
+    expect(noPairs.stderr).toContain('--pairs 0: expected a whole number from 1 to 8');
   });
 });
