@@ -75,7 +75,9 @@ describe('chatbench gate --mode simultaneous', () => {
       const runs = ['baseline', 'candidate'].flatMap((side) => [1, 2].map((pair) => read(out, `${side}-${round}-${pair}`)));
       // four servers, one start instant; pair j of each side under the same quarter of the clients
       expect(new Set(runs.map((x) => x.server.pid)).size).toBe(4);
-      for (const x of runs) expect(Math.abs(Date.parse(x.gateRound!.t0) - Date.parse(runs[0]!.gateRound!.t0))).toBeLessThanOrEqual(5);
+      // t0 is when each generator actually began: four of them waking at once on two cores may lag
+      // the shared instant by tens of ms (without the start line they would be seconds apart)
+      for (const x of runs) expect(Math.abs(Date.parse(x.gateRound!.t0) - Date.parse(runs[0]!.gateRound!.t0))).toBeLessThanOrEqual(50);
       expect(runs.map((x) => x.gateRound!.share)).toEqual(['0/4', '1/4', '0/4', '1/4']);
       for (const x of runs) expect(x.connections.target).toBe(50);
     }
