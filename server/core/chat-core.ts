@@ -27,6 +27,7 @@ import { Session, SessionState } from './session.js';
 import { ChatStats } from './stats.js';
 import type { Transport } from './transport.js';
 import type { TokenVerifier } from './token-verifier.js';
+import { burnCpuUs } from './cpu-burn.js';
 
 /** Frames a client may send after `auth` before its token is verified; more closes with 1008. */
 export const MAX_EARLY_FRAMES = 32;
@@ -323,39 +324,7 @@ function fanOut(stats: ChatStats, room: Room, frame: string, sender: Session | u
     n++;
   }
   stats.deliveries += n;
-  if (cpuUsPerDelivery > 0) burn(n * cpuUsPerDelivery);
-}
-
-/** FAULT INJECTION (--inject-cpu-us): `us` microseconds of this thread's work, so a test can make
- * every delivery that much more expensive. A fixed number of loop iterations, not a wall-clock wait:
- * a preemption in the middle delays the work but does not shorten it (a wall-clock loop burned less
- * CPU the busier the machine was, so a "+10 %" gate measured +2.5 … +10.7 %). */
-function burn(us: number): void {
-  loopsPerUs ||= measureLoopsPerUs();
-  let x = 0;
-  for (let i = Math.round(us * loopsPerUs); i > 0; i--) x = (x + i) | 0;
-  _burnSink ^= x;
-}
-
-let loopsPerUs = 0;
-let _burnSink = 0; // keeps the loops from being optimised away
-
-/** This thread's loop iterations per µs: the fastest of 10 short windows, the ones least
- * interrupted by other processes. */
-function measureLoopsPerUs(): number {
-  let best = 0;
-  let x = 0;
-  for (let w = 0; w < 10; w++) {
-    const t0 = performance.now();
-    let n = 0;
-    while (performance.now() - t0 < 2) {
-      for (let i = 1000; i > 0; i--) x = (x + i) | 0;
-      n += 1000;
-    }
-    best = Math.max(best, n / ((performance.now() - t0) * 1000));
-  }
-  _burnSink ^= x;
-  return best;
+  if (cpuUsPerDelivery > 0) burnCpuUs(n * cpuUsPerDelivery);
 }
 
 function refOf(frame: ClientFrame): MessageId | undefined {
