@@ -9,7 +9,7 @@ import { figure, figureValue, valueAt } from '../results/figures.js';
 import type { Result } from '../results/schema.js';
 import { CORRECTNESS, type MetricSpec } from './metric-spec.js';
 import { changeInterval, holm, pGreater } from './stats.js';
-import { pairedLogRatioTest } from './paired.js';
+import { pairedLogRatioTest, roundRatio } from './paired.js';
 
 export type MetricVerdict = 'regressed' | 'no data' | 'improved' | 'unchanged' | 'n/a';
 
@@ -85,12 +85,9 @@ function measurePaired(spec: MetricSpec, baseRuns: Result[], candRuns: Result[],
   const value = (r: Result | undefined) => (r ? (f ? figureValue(r, f) : valueAt(r, spec.path)) : null);
   const rounds = Math.ceil(baseRuns.length / pairsPerRound);
   const pairs = Array.from({ length: rounds }, (_, round) => {
-    const logs = baseRuns.slice(round * pairsPerRound, (round + 1) * pairsPerRound).flatMap((b, j) => {
-      const x = value(b);
-      const y = value(candRuns[round * pairsPerRound + j]);
-      return x !== null && y !== null && x > 0 && y > 0 ? [Math.log(y / x)] : [];
-    });
-    return logs.length ? [[1, Math.exp(logs.reduce((a, l) => a + l, 0) / logs.length)] as const] : [];
+    const of = baseRuns.slice(round * pairsPerRound, (round + 1) * pairsPerRound).map((b, j) => [value(b), value(candRuns[round * pairsPerRound + j])] as const);
+    const ratio = roundRatio(of);
+    return Number.isNaN(ratio) ? [] : [[1, ratio] as const];
   }).flat();
   if (pairs.length < 3) return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'n/a' };
   const t = pairedLogRatioTest(pairs);

@@ -57,6 +57,13 @@ export function pairedLogRatioTest(pairs: readonly (readonly [number, number])[]
   return { change: Math.exp(m) - 1, interval: [Math.exp(m - q * se) - 1, Math.exp(m + q * se) - 1], pHigher: tUpperP(t, n - 1), pLower: tUpperP(-t, n - 1), ratios };
 }
 
+/** One round's ratio candidate/baseline from its server pairs' (baseline, candidate) values: the
+ * geometric mean over the pairs where both sides measured a positive value; NaN when none did. */
+export function roundRatio(pairs: readonly (readonly [number | null, number | null])[]): number {
+  const logs = pairs.flatMap(([b, c]) => (b !== null && c !== null && b > 0 && c > 0 ? [Math.log(c / b)] : []));
+  return logs.length ? Math.exp(mean(logs)) : NaN;
+}
+
 /** The spread of values as a coefficient of variation (sample sd / mean): for ratios, the
  * per-round noise of the comparison; for one side's figure, that side's run-to-run noise. */
 export function spread(xs: readonly number[]): number {

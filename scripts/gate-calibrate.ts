@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dist } from '../lib/paths.js';
 import { median } from '../lib/median.js';
-import { spread } from '../ci/paired.js';
+import { roundRatio, spread } from '../ci/paired.js';
 import { detectionRate, roundsFor } from '../ci/power.js';
 import type { Result } from '../results/schema.js';
 
@@ -78,17 +78,10 @@ function runsOf(g: Gate): { baseline: Result[][]; candidate: Result[][] } {
   };
   const side = (name: string) => {
     const rounds: Result[][] = [];
-    for (let r = 1; round(name, r).length; r++) rounds.push(round(name, r));
+    for (let r = 1, runs = round(name, r); runs.length; runs = round(name, ++r)) rounds.push(runs);
     return rounds;
   };
   return { baseline: side('baseline'), candidate: side('candidate') };
-}
-
-/** A round's ratio candidate/baseline of a figure, as the gate weighs it: the geometric mean over
- * its server pairs (NaN when none measured it). */
-function roundRatio(base: Result[], cand: Result[], value: (r: Result) => number): number {
-  const logs = base.map((b, j) => Math.log(value(cand[j]!) / value(b))).filter(Number.isFinite);
-  return logs.length ? Math.exp(logs.reduce((a, l) => a + l, 0) / logs.length) : NaN;
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
@@ -147,7 +140,7 @@ async function main(): Promise<void> {
   const p50 = (r: Result) => r.latencyMs.e2e.p50 ?? NaN;
   // one side: each server process's figure; the ratio: each round's, as the test weighs it
   const sideSpread = (m: string, f: (r: Result) => number) => median(aa(m).map((x) => spread(x.baseline.flat().map(f).filter(Number.isFinite))));
-  const ratios = (x: ReturnType<typeof runsOf>, f: (r: Result) => number) => x.baseline.map((b, r) => roundRatio(b, x.candidate[r]!, f)).filter(Number.isFinite);
+  const ratios = (x: ReturnType<typeof runsOf>, f: (r: Result) => number) => x.baseline.map((b, r) => roundRatio(b.map((run, j) => [f(run), f(x.candidate[r]![j]!)] as const))).filter(Number.isFinite);
   const ratioSpread = (m: string, f: (r: Result) => number) => median(aa(m).map((x) => spread(ratios(x, f))));
   // what an injection amounted to: a busy loop costs more than its nominal share, a delay costs CPU
   const change = (g: Gate) => {
