@@ -7,6 +7,7 @@
 // are for); and, replaying the gate's rule on the A/A rounds' ratios, what more rounds would detect.
 //   node dist/scripts/gate-calibrate.js [--gates 20] [--modes simultaneous,sequential] [--rounds 8] [--pairs 1]
 //       [--alpha 0.05] [--scenario scenarios/gate-fanout.yaml] [--kinds A/A,+10%,+5%,+2ms]
+// A kind may name its own count, `--kinds A/A:20,+5%:20,+10%:3`, to spend a sitting where it is tight.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,7 +36,8 @@ const { values } = parseArgs({
 });
 const K = Number(values.gates);
 const modes = values.modes!.split(',');
-const kinds = values.kinds!.split(',');
+const kindCounts = new Map(values.kinds!.split(',').map((k) => [k.split(':')[0]!, k.includes(':') ? Number(k.split(':')[1]) : undefined] as const));
+const kinds = [...kindCounts.keys()];
 const dir = mkdtempSync(join(tmpdir(), 'chatbench-calibrate-'));
 
 /** Every gate gates the same figures (the gate's defaults but for tighter tolerances, below the
@@ -43,6 +45,8 @@ const dir = mkdtempSync(join(tmpdir(), 'chatbench-calibrate-'));
 const METRICS = ['server.steadyCpuMsPer1kDeliveries:2%', 'latencyMs.e2e.p50:5%'];
 const kindsOf = (mode: string) => (mode === 'sequential' && values['sequential-kinds'] ? values['sequential-kinds'].split(',') : kinds);
 const gatesOf = (mode: string) => (mode === 'sequential' && values['sequential-gates'] ? Number(values['sequential-gates']) : K);
+/** Gates of one kind in one mode: the kind's own count if --kinds gave one. */
+const gatesOfKind = (mode: string, kind: string) => kindCounts.get(kind) ?? gatesOf(mode);
 
 interface Gate {
   mode: string;
@@ -103,11 +107,12 @@ async function main(): Promise<void> {
   };
   console.error(`server CPU per delivery ${usPerDelivery.toFixed(2)} µs: ${kinds.map((k) => `${k} ${plan[k]?.args ?? ''}`).join(', ')}`);
   const gates: Gate[] = [];
-  const total = modes.reduce((a, m) => a + gatesOf(m) * kindsOf(m).length, 0);
-  for (let n = 1; n <= Math.max(...modes.map(gatesOf)); n++) {
+  const total = modes.reduce((a, m) => a + kindsOf(m).reduce((b, k) => b + gatesOfKind(m, k), 0), 0);
+  const most = Math.max(...modes.flatMap((m) => kindsOf(m).map((k) => gatesOfKind(m, k))));
+  for (let n = 1; n <= most; n++) {
     for (const mode of modes) {
-      if (n > gatesOf(mode)) continue;
       for (const kind of kindsOf(mode)) {
+        if (n > gatesOfKind(mode, kind)) continue;
         const p = plan[kind];
         if (!p) throw new Error(`--kinds: unknown ${kind}; expected some of ${Object.keys(plan).join(', ')}`);
         const g = await gate(mode, kind, p.args, n);
@@ -116,7 +121,7 @@ async function main(): Promise<void> {
       }
     }
   }
-  console.log(`\n${values.scenario}: ${modes.map((m) => `${m} ${gatesOf(m)} gates of ${kindsOf(m).join(', ')}`).join('; ')}; ${values.rounds} rounds (simultaneous: ${values.pairs} server pair(s) each), alpha ${values.alpha}, ${METRICS.join(' ')}; server CPU per delivery (steady) ${usPerDelivery.toFixed(2)} µs; one sitting`);
+  console.log(`\n${values.scenario}: ${modes.map((m) => `${m} ${kindsOf(m).map((k) => `${gatesOfKind(m, k)} gates of ${k}`).join(', ')}`).join('; ')}; ${values.rounds} rounds (simultaneous: ${values.pairs} server pair(s) each), alpha ${values.alpha}, ${METRICS.join(' ')}; server CPU per delivery (steady) ${usPerDelivery.toFixed(2)} µs; one sitting`);
   console.log(`| figure | ${modes.join(' | ')} | goal |`);
   console.log(`|---|${modes.map(() => '---:').join('|')}|---:|`);
   const of = (mode: string, kind: string) => gates.filter((g) => g.mode === mode && g.kind === kind);
