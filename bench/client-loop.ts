@@ -1,9 +1,10 @@
 // What the baseline client loops of `npm run bench:loadgen` share (a plain `ws` loop, one
 // socket.io-client per user): their arguments, a timer per sender once it has joined, and the
-// measuring end — once every client has joined, settle, take live memory after a full GC, measure
-// CPU, syscalls and counts over the hold, and print them as one JSON line.
+// measuring end — once every client has joined, settle, take live memory after a full, compacting
+// GC, measure CPU, syscalls and counts over the hold, and print them as one JSON line.
 import type { Histogram } from 'hdr-histogram-js';
 import { costOf, spent } from './proc-cost.js';
+import { liveMemory } from '../lib/live-memory.js';
 
 export interface LoopArgs {
   url: string;
@@ -15,8 +16,8 @@ export interface LoopArgs {
   bodyBytes: number;
 }
 
-// the loops run with --expose-gc: memory is compared live, after a full collection, as chatbench does
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
+// the loops run with --expose-gc: memory is compared live, after a compacting full collection, as
+// chatbench does
 
 export class ClientLoop {
   readonly counts = { sent: 0, delivered: 0, acks: 0 };
@@ -30,8 +31,7 @@ export class ClientLoop {
     private readonly hist: Histogram,
     private readonly closeAll: () => void,
   ) {
-    collectGarbage?.();
-    this.baseline = process.memoryUsage();
+    this.baseline = liveMemory();
   }
 
   /** Client i is in its room: a sender starts sending with `send`; the last one starts the measurement. */
@@ -42,8 +42,7 @@ export class ClientLoop {
 
   private async measureAndReport(): Promise<never> {
     await new Promise((r) => setTimeout(r, 1000)); // settle
-    collectGarbage?.();
-    const peak = process.memoryUsage();
+    const peak = liveMemory();
     const c0 = process.cpuUsage();
     const k0 = costOf(process.pid);
     const n0 = { ...this.counts };

@@ -133,7 +133,7 @@ export const ResultSchema = z.object({
         when: z
           .enum(['end-after-gc', 'end', 'peak'])
           .optional()
-          .describe('end-after-gc: live memory after a full GC once sending ended; end: the same without a GC; peak: at the most clients, garbage included'),
+          .describe('end-after-gc: live memory after a full, compacting GC once sending ended; end: the same without a GC; peak: at the most clients, garbage included'),
       })
       .nullable()
       .optional()

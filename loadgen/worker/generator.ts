@@ -5,6 +5,7 @@
 // run lasts; only then do they count as failed.
 import { signingKey, signToken, signTokenWithKey, type SigningKey } from '../../protocol/token.js';
 import { LoopDelay } from '../../lib/loop-delay.js';
+import { collectsGarbage, liveMemory } from '../../lib/live-memory.js';
 import { monoUs } from '../clock.js';
 import { Behaviour, VirtualUser } from './client/virtual-user.js';
 import type { SimulatedUser } from './client/simulated-user.js';
@@ -73,7 +74,7 @@ export class Generator implements MarkerContext {
   private lastTick = { sec: 0, cpu: process.cpuUsage(), sent: 0, acked: 0, delivered: 0, errors: 0 };
   private drained = false;
   private resumed = false;
-  private readonly baseline = liveMemory();
+  private readonly baseline = memoryNow();
   private peakMem = { connected: -1, rss: 0, heap: 0 };
   private drainMem = { connected: 0, rss: 0, heap: 0, afterGc: false };
 
@@ -360,7 +361,7 @@ export class Generator implements MarkerContext {
       // few hundred ms with 12,500 clients) costs no figure, and leaves live memory
       this.loopFigures = { p99: this.loop?.runPercentileMs(99) ?? 0, max: this.loop?.runMaxMs() ?? 0 };
       this.loop?.stop();
-      if (this.rec.connected > 0) this.drainMem = { connected: this.rec.connected, ...liveMemory(), afterGc: collectGarbage !== undefined };
+      if (this.rec.connected > 0) this.drainMem = { connected: this.rec.connected, ...memoryNow(), afterGc: collectsGarbage };
       const roomMax: Record<string, number> = {};
       // the highest seq any member saw; a marker protocol's rooms were numbered here, all of them
       if (this.marker) for (const [room, seq] of this.roomSeqs) roomMax[`r${room}`] = seq;
@@ -454,9 +455,7 @@ export class Generator implements MarkerContext {
 
 // The coordinator starts generator processes with --expose-gc, so memory figures can be live
 // memory rather than whatever garbage the last second left.
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-function liveMemory(): { rss: number; heap: number } {
-  collectGarbage?.();
-  const m = process.memoryUsage();
+function memoryNow(): { rss: number; heap: number } {
+  const m = liveMemory();
   return { rss: m.rss, heap: m.heapUsed };
 }
