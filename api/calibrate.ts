@@ -28,7 +28,7 @@ const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : '
 
 export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const ms = o.injectLatencyMs ?? 2;
-  const { specs, mode, rounds } = planGate({ ...o, candidate: o.baseline ?? {} });
+  const { specs, mode, rounds, alpha } = planGate({ ...o, candidate: o.baseline ?? {} });
   const out = resolve(o.out ?? join('reports', 'gate', `${timeStamp()}-${o.scenario.name}-calibration`));
   mkdirSync(out, { recursive: true });
   const kinds = [
@@ -55,7 +55,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const lines = [
     `## chatbench gate calibration: ${o.scenario.name}`,
     '',
-    `${o.gates} gates of each kind, ${mode} rounds, ${rounds} rounds each, alpha ${o.alpha ?? 0.05}; gated: ${specs.map((s) => `${s.label} (${(s.tolerance * 100).toFixed(0)} %)`).join(', ')}.`,
+    `${o.gates} gates of each kind, ${mode} rounds, ${rounds} rounds each, alpha ${alpha}; gated: ${specs.map((s) => `${s.label} (${(s.tolerance * 100).toFixed(0)} %)`).join(', ')}.`,
     '',
     '| | measured |',
     '|---|---:|',

@@ -18,6 +18,7 @@ import { timeStamp } from '../cli/files/write-run.js';
 import { interleave } from '../cli/interleave.js';
 import { runOnce, type OnceOptions } from '../cli/run-once.js';
 import { startLine } from './start-together.js';
+import { GATE_DEFAULTS, pairsTheRoomsAllow } from './gate-defaults.js';
 import { asUsage, UsageError } from '../cli/usage-error.js';
 import { renderReport } from '../reports/html/render.js';
 import type { Result } from '../results/schema.js';
@@ -55,15 +56,16 @@ export interface GateOptions {
   scenarioFile?: string;
   baseline?: GateSide;
   candidate?: GateSide;
-  /** Rounds per side (default 8). Errors name the options as the command line does (--rounds). */
+  /** Rounds per side (default 12 simultaneous, 8 sequential: api/gate-defaults.ts). Errors name the options as the command line does (--rounds). */
   rounds?: number;
-  /** Simultaneous rounds: server pairs per round (default 1). With N, a round runs N baseline and N
+  /** Simultaneous rounds: server pairs per round (default 2, or 1 when the scenario's rooms cannot
+   * give a second pair clients of its own). With N, a round runs N baseline and N
    * candidate servers at once, pair j under the same 1/(2N) of the load; the round's ratio is the
    * geometric mean of its pairs' ratios. Each fresh server process runs a few per cent cheaper or
    * dearer than another for its whole life, so N pairs average that out as N rounds would, in the
    * time of one (docs/gate.md, "Server pairs"). */
   pairs?: number;
-  /** Family-wise significance level (default 0.05). */
+  /** Family-wise significance level (default 0.02 simultaneous, 0.05 sequential). */
   alpha?: number;
   /** `FIG[:TOL%][:lower|higher]` specs or parsed ones (default: e2e p50, e2e p99, server CPU / 1k deliveries at 10 %). */
   metrics?: (string | MetricSpec)[];
@@ -92,12 +94,14 @@ export function planGate(o: GateOptions): { mode: GateMode; rounds: number; pair
   const mode = o.mode ?? 'simultaneous';
   if (!GATE_MODES.includes(mode)) throw new UsageError(`--mode ${mode}: expected ${GATE_MODES.join(' or ')}`);
   if (mode === 'simultaneous' && o.pinning) throw new UsageError('--pin places one server and one generator on their own cores: it is for --mode sequential');
-  const rounds = o.rounds ?? 8;
+  const defaults = GATE_DEFAULTS[mode];
+  const rounds = o.rounds ?? defaults.rounds;
   if (!Number.isInteger(rounds) || rounds < 1 || rounds > 50) throw new UsageError(`--rounds ${rounds}: expected a whole number from 1 to 50`);
-  const pairs = o.pairs ?? 1;
+  // by default as many pairs as calibrated, if the scenario has rooms enough to give each its own
+  const pairs = o.pairs ?? pairsTheRoomsAllow(o.scenario, defaults.pairs);
   if (!Number.isInteger(pairs) || pairs < 1 || pairs > 8) throw new UsageError(`--pairs ${pairs}: expected a whole number from 1 to 8`);
   if (pairs > 1 && mode !== 'simultaneous') throw new UsageError('--pairs runs several server pairs at once: it is for --mode simultaneous');
-  const alpha = o.alpha ?? 0.05;
+  const alpha = o.alpha ?? defaults.alpha;
   if (!(alpha > 0 && alpha < 0.5)) throw new UsageError(`--alpha ${alpha}: expected a number between 0 and 0.5`);
   const specs = (o.metrics?.length ? o.metrics : DEFAULT_METRICS).map((m) => (typeof m === 'string' ? asUsage(() => parseMetricSpec(m)) : m));
   // Holm tests the smallest p of m figures against alpha / m: rounds must make that reachable (a

@@ -65,9 +65,10 @@ export async function gate(args: string[]): Promise<number> {
     scenarioFile: file,
     baseline: side('baseline'),
     mode: values.mode as GateMode,
-    rounds: numberFlag('rounds', values.rounds),
-    pairs: numberFlag('pairs', values.pairs),
-    alpha: numberFlag('alpha', values.alpha),
+    // unset: the mode's calibrated defaults (api/gate-defaults.ts)
+    ...(values.rounds !== undefined ? { rounds: numberFlag('rounds', values.rounds) } : {}),
+    ...(values.pairs !== undefined ? { pairs: numberFlag('pairs', values.pairs) } : {}),
+    ...(values.alpha !== undefined ? { alpha: numberFlag('alpha', values.alpha) } : {}),
     ...(values.metric?.length ? { metrics: values.metric } : {}),
     ...(values.out ? { out: values.out } : {}),
     ...pinningOf(values.pin),

@@ -17,6 +17,8 @@ const cli = (...args: string[]) => runCli(args, { timeoutMs: 300_000 });
 const SCENARIO = 'scenarios/gate-fanout.yaml';
 /** Enough rounds to see +10 % of CPU through this machine's noise (docs/gate.md, calibration). */
 const ROUNDS = ['--rounds', '6', '--duration', '6s'];
+/** One server pair a round (the default is two where the rooms allow): the layout these tests read. */
+const ONE_PAIR = ['--pairs', '1'];
 /** A 2 ms change is many times the noise: fewer, shorter rounds see it. */
 const QUICK = ['--rounds', '4', '--duration', '4s'];
 const read = (out: string, run: string) => parseResult(JSON.parse(readFileSync(join(out, run, 'result.json'), 'utf8')), run);
@@ -24,7 +26,7 @@ const read = (out: string, run: string) => parseResult(JSON.parse(readFileSync(j
 describe('chatbench gate --mode simultaneous', () => {
   it('passes an A/A gate, both sides measured over the same seconds with the same half of the clients', async () => {
     const { out } = tinyScenario();
-    const r = await cli('gate', SCENARIO, ...ROUNDS, '--out', out);
+    const r = await cli('gate', SCENARIO, ...ROUNDS, ...ONE_PAIR, '--out', out);
     expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(0);
     expect(r.stdout).toContain('in every round baseline and candidate ran at the same moment');
     const few = await cli('gate', SCENARIO, '--rounds', '2');
@@ -83,7 +85,7 @@ describe('chatbench gate --mode simultaneous', () => {
 
   it('fails (98) a candidate that delays every delivery by 2 ms', async () => {
     const { out } = tinyScenario();
-    const r = await cli('gate', SCENARIO, ...QUICK, '--metric', 'latencyMs.e2e.p50:2%', '--candidate-args', '--inject-latency-ms 2', '--out', out);
+    const r = await cli('gate', SCENARIO, ...QUICK, ...ONE_PAIR, '--metric', 'latencyMs.e2e.p50:2%', '--candidate-args', '--inject-latency-ms 2', '--out', out);
     expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(98);
     expect(r.stdout).toMatch(/\| e2e p50 .*❌ regressed \|/);
   }, 300_000);

@@ -57,6 +57,7 @@ async function actionGate(inputs: Record<string, string>, runnerTemp: string) {
     CANDIDATE_CMD: '',
     BASELINE_REF: '',
     ROUNDS: '4',
+    PAIRS: '1',
     METRICS: 'e2e.p50:50%',
     ALPHA: '0.05',
     FAIL_ON: 'regression,inconclusive',
