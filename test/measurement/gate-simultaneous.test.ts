@@ -74,7 +74,7 @@ describe('chatbench gate --mode simultaneous', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatbench-calibrate-'));
     expect((await runCli(['init', '--dir', dir, '--no-workflow'])).code).toBe(0);
     const server = join(import.meta.dirname, '..', 'fixtures', 'one-file-chat-server.cjs');
-    const r = await cli('gate', join(dir, 'chatbench.yaml'), '--calibrate', '1', '--baseline-cmd', `node ${server} --port {port}`, '--rounds', '3', '--metric', 'e2e.p50:10%', '--clients', '40', '--duration', '3s', '--out', out);
+    const r = await cli('gate', join(dir, 'chatbench.yaml'), '--calibrate', '1', '--baseline-cmd', `node ${server} --port {port}`, '--rounds', '3', ...ONE_PAIR, '--metric', 'e2e.p50:10%', '--clients', '40', '--duration', '3s', '--out', out);
     expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(0);
     // how many A/A gates fail is what calibration measures (up to alpha of them), not a promise
     expect(r.stdout).toMatch(/\| A\/A gates that failed \(false alarms\) \| [01]\/1 \|/);
