@@ -5,8 +5,8 @@
 // in the same sitting. Prints false alarms, detections, wall time per gate, and the spread of one
 // side's figure from run to run beside the spread of the per-round ratio (what simultaneous rounds
 // are for); and, replaying the gate's rule on the A/A rounds' ratios, what more rounds would detect.
-//   node dist/scripts/gate-calibrate.js [--gates 20] [--modes simultaneous,sequential] [--rounds 8] [--pairs 1]
-//       [--alpha 0.05] [--scenario scenarios/gate-fanout.yaml] [--kinds A/A,+10%,+5%,+2ms]
+//   node dist/scripts/gate-calibrate.js [--gates 20] [--modes simultaneous,sequential] [--rounds 12] [--pairs 2]
+//       [--alpha 0.02] [--scenario scenarios/gate-fanout.yaml] [--kinds A/A,+10%,+5%,+2ms]
 // A kind may name its own count, `--kinds A/A:20,+5%:20,+10%:3`, to spend a sitting where it is tight.
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -23,10 +23,11 @@ const { values } = parseArgs({
   options: {
     gates: { type: 'string', default: '20' },
     modes: { type: 'string', default: 'simultaneous,sequential' },
-    rounds: { type: 'string', default: '8' },
+    // the gate's simultaneous defaults (api/gate-defaults.ts)
+    rounds: { type: 'string', default: '12' },
     // server pairs per simultaneous round (chatbench gate --pairs)
-    pairs: { type: 'string', default: '1' },
-    alpha: { type: 'string', default: '0.05' },
+    pairs: { type: 'string', default: '2' },
+    alpha: { type: 'string', default: '0.02' },
     scenario: { type: 'string', default: 'scenarios/gate-fanout.yaml' },
     kinds: { type: 'string', default: 'A/A,+10%,+5%,+2ms' },
     // sequential gates take twice as long: fewer of them, e.g. A/A only, for the spread beside
