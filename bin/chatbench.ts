@@ -2,8 +2,8 @@
 // chatbench: every command lives in cli/ and is listed, with its flags and help, in
 // cli/commands.ts; this file only dispatches and turns errors into a clear message and exit code.
 import { UsageError } from '../cli/usage-error.js';
-import { ScenarioError } from '../loadgen/scenario/parse.js';
-import { TargetUnreachableError } from '../loadgen/coordinator/run.js';
+import { ScenarioError } from '../loadgen/scenario/scenario-error.js';
+import { TargetUnreachableError } from '../loadgen/coordinator/target-unreachable.js';
 import { LateStartError, ShardError } from '../loadgen/coordinator/shard.js';
 import { PinningError } from '../loadgen/coordinator/pinning.js';
 import { COMMANDS, usage } from '../cli/commands.js';

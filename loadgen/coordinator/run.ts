@@ -1,4 +1,5 @@
 // `chatbench run`: one scenario against embedded servers (started here) or --target servers.
+import { TargetUnreachableError } from './target-unreachable.js';
 import { connect } from 'node:net';
 import { monoUs } from '../clock.js';
 import { runGenerators, type SecondAggregate } from './generators.js';
@@ -66,7 +67,7 @@ export interface RunOptions {
   progress?: (s: SecondAggregate, totalSec: number) => void;
 }
 
-export class TargetUnreachableError extends Error {}
+export { TargetUnreachableError };
 
 export async function runScenario(o: RunOptions): Promise<Result> {
   const { scenario } = o;

@@ -5,16 +5,9 @@ import { parseDocument } from 'yaml';
 import { unknownThresholdMetric, THRESHOLD_METRICS } from '../../results/thresholds.js';
 import { crossFieldProblems, ScenarioSchema, type Scenario } from './schema.js';
 import { protocolProblems } from '../protocols/registry.js';
+import { ScenarioError } from './scenario-error.js';
 
-export class ScenarioError extends Error {
-  constructor(
-    readonly file: string,
-    readonly problems: string[],
-  ) {
-    super(`${file}: invalid scenario\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-    this.name = 'ScenarioError';
-  }
-}
+export { ScenarioError };
 
 export function loadScenario(file: string, overrides: Record<string, unknown> = {}): Scenario {
   let text: string;
