@@ -51,7 +51,8 @@ describe('chatbench gate --mode simultaneous', () => {
     // seen through the noise of 6 rounds only with two pairs a round (docs/gate.md, "Server pairs")
     const injectUs = (median(probes) * 0.1).toFixed(2);
     const { out } = tinyScenario();
-    const r = await cli('gate', SCENARIO, ...ROUNDS, '--pairs', '2', '--metric', 'server.steadyCpuMsPer1kDeliveries:2%', '--candidate-args', `--inject-cpu-us ${injectUs}`, '--out', out);
+    // alpha as when this test was sized (6 rounds; the default is 0.02 over 12)
+    const r = await cli('gate', SCENARIO, ...ROUNDS, '--pairs', '2', '--alpha', '0.05', '--metric', 'server.steadyCpuMsPer1kDeliveries:2%', '--candidate-args', `--inject-cpu-us ${injectUs}`, '--out', out);
     expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(98);
     expect(r.stdout).toMatch(/\| Server CPU \/ 1k deliveries .*❌ regressed \|/);
     expect(r.stderr).toContain('2 of each, pair by pair under the same 1/4 of the load');
