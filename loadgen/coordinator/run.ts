@@ -1,5 +1,4 @@
 // `chatbench run`: one scenario against embedded servers (started here) or --target servers.
-import { TargetUnreachableError } from './target-unreachable.js';
 import { connect } from 'node:net';
 import { monoUs } from '../clock.js';
 import { runGenerators, type SecondAggregate } from './generators.js';
@@ -23,6 +22,7 @@ import { startRedis, type RedisProcess } from './redis-process.js';
 import { BusProbe } from './probe/bus-probe.js';
 import { sampleHost, type HostSample } from './probe/host-sampler.js';
 import { FaultInjector } from './faults.js';
+import { TargetUnreachableError } from './target-unreachable.js';
 
 export const CLIENTS_PER_PROCESS = 12_500; // well under the 20,000 open files a process may hold
 /** Binding to port 0 on one address gets slow (kernel time) as its ~28k ports fill; measured here:
