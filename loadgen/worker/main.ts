@@ -4,11 +4,18 @@ import { Generator } from './generator.js';
 import type { FromWorker, ToWorker } from './messages.js';
 
 let generator: Generator | undefined;
+/** Messages handed to the IPC channel and not yet written: exiting before would lose them. */
+let unsent = 0;
 
 function emit(m: FromWorker): void {
   // the coordinator may be gone (interrupted): a failed send ends this process quietly, as
   // 'disconnect' does, instead of an unhandled EPIPE
-  if (process.connected) process.send!(m, undefined, undefined, (err) => err && process.exit(0));
+  if (!process.connected) return;
+  unsent++;
+  process.send!(m, undefined, undefined, (err) => {
+    unsent--;
+    if (err) process.exit(0);
+  });
 }
 
 process.on('message', (m: ToWorker) => {
@@ -22,7 +29,7 @@ process.on('message', (m: ToWorker) => {
     }
     else if (m.type === 'finalize') {
       generator!.finalize(m.roomMax);
-      setTimeout(() => process.exit(0), 500).unref();
+      exitOnceClosed();
     }
   } catch (err) {
     emit({ type: 'fatal', message: (err as Error).stack ?? String(err) });
@@ -30,6 +37,18 @@ process.on('message', (m: ToWorker) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+
+/** Finalize sent the clients' close frames: exit once their sockets are closed (a few ms on a
+ * healthy server), so the server sees clean closes, but never wait more than 500 ms for a server
+ * that does not answer them. The coordinator waits for this exit before it stops the servers. */
+function exitOnceClosed(): void {
+  const deadline = Date.now() + 500;
+  const poll = setInterval(() => {
+    if (unsent > 0) return; // the final message first, however long the deadline
+    if (Date.now() >= deadline || !process.getActiveResourcesInfo().includes('TCPSocketWrap')) process.exit(0);
+  }, 5);
+  poll.unref();
+}
 
 /** Self-test fault: CHATBENCH_FAULT_BLOCK_GENERATOR="AT_MS:FOR_MS" blocks this process's event
  * loop for FOR_MS at AT_MS after the start, so tests can check that late sends show up in the
