@@ -19,7 +19,8 @@ import { createMetrics } from './metrics.js';
 import { SqliteStore } from './store/sqlite-store.js';
 import type { MessageStore } from './core/message-store.js';
 import { NullStore } from './store/store.js';
-import { RedisBus, defaultNodeId } from './bus/redis-bus.js';
+import type { RedisBus } from './bus/redis-bus.js';
+import { defaultNodeId } from './bus/node-id.js';
 import { addBusMetrics } from './bus/bus-metrics.js';
 import { completeUpgrade, refuseUpgrade } from './ws/handshake.js';
 import { createFrontDoor } from './ws/front-door.js';
@@ -62,7 +63,8 @@ export function openStore(config: ServerConfig): MessageStore {
 export async function startHost(config: ServerConfig, handler: ConnectionHandler, opts: HostOptions = {}): Promise<ChatHost> {
   const log = createLogger(config, opts.logBindings);
   // on a bus, Redis numbers and keeps the messages: SQLite would be a second, diverging copy
-  const bus = config.bus ? await RedisBus.connect({ url: config.bus, nodeId: config.nodeId || defaultNodeId(), maxlen: config.busHistory }, log) : undefined;
+  // ioredis loads only for a bus: it is a quarter of a plain server's start
+  const bus: RedisBus | undefined = config.bus ? await (await import('./bus/redis-bus.js')).RedisBus.connect({ url: config.bus, nodeId: config.nodeId || defaultNodeId(), maxlen: config.busHistory }, log) : undefined;
   const store = bus ? new NullStore() : openStore(config);
   const verifier = createTokenVerifier({ secret: hs256Secret(config), ...(config.jwks ? { jwks: loadJwks(config.jwks) } : {}) });
   const core = new ChatCore(config, store, log, verifier, opts.connPrefix, bus ?? opts.publisher, opts.ipCounter);

@@ -4,7 +4,6 @@
 // its AOF, when Redis runs with one). Each node subscribes to the rooms it has members in and frames
 // a message once for all of them; a seq that jumps is a gap (Redis restarted, a resubscription
 // raced a publication), read back from the room's stream before anything later is delivered.
-import { hostname } from 'node:os';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../../protocol/errors.js';
@@ -40,9 +39,6 @@ export interface BusOptions {
   maxlen: number;
 }
 
-export function defaultNodeId(): string {
-  return `${hostname().replace(/[^A-Za-z0-9._-]/g, '-').slice(0, 40)}-${process.pid}-${Math.random().toString(36).slice(2, 6)}`;
-}
 
 export class RedisBus implements Publisher {
   readonly stats = new BusStats();

@@ -13,7 +13,7 @@ import type { RunningServer } from '../../running-server.js';
 import type { FromThread, ThreadData, ToThread } from './messages.js';
 import { SharedCounts } from './shared-counts.js';
 import { SharedSeqs } from './shared-seqs.js';
-import { defaultNodeId } from '../../bus/redis-bus.js';
+import { defaultNodeId } from '../../bus/node-id.js';
 
 export async function start(config: ServerConfig): Promise<RunningServer> {
   const n = Math.max(1, config.threads);
