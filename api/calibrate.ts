@@ -63,6 +63,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     `| gates against +${ms} ms per delivery (injected by a proxy) that failed (detections) | ${failed(`+${ms} ms`)}/${o.gates} |`,
     `| inconclusive gates | ${unsure}/${done.length} |`,
     `| wall time per gate (median, max) | ${median(wall).toFixed(0)} s, ${Math.max(...wall).toFixed(0)} s |`,
+    `| gates against +${ms} ms stopped early on a clear regression (rounds run, median) | ${of(`+${ms} ms`).filter((d) => d.outcome.stoppedAfter !== undefined).length}/${o.gates} (${median(of(`+${ms} ms`).map((d) => d.outcome.stoppedAfter ?? rounds))} of ${rounds}) |`,
     '',
     'Spread over the A/A gates (median of each gate\'s coefficient of variation): one side\'s figure from run to run, against the per-round ratio candidate/baseline that the paired test weighs.',
     '',

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { decide, type GateDecision } from '../ci/decide.js';
 import { DEFAULT_METRICS, parseMetricSpec, type MetricSpec } from '../ci/metric-spec.js';
 import { roundsNeeded } from '../ci/stats.js';
+import { levelOf, planLooks, stopsHere, type LookPlan } from '../ci/looks.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
 import { serverEntry, type ServerBuild } from '../loadgen/coordinator/server-process.js';
 import type { ServerCommand } from '../loadgen/coordinator/command-server.js';
@@ -67,6 +68,9 @@ export interface GateOptions {
   pairs?: number;
   /** Family-wise significance level (default 0.02 simultaneous, 0.05 sequential). */
   alpha?: number;
+  /** Simultaneous rounds: also test after a third and two thirds of the rounds, each look at 5 %
+   * of alpha, and stop at a regression found there (default true; ci/looks.ts). */
+  earlyStop?: boolean;
   /** `FIG[:TOL%][:lower|higher]` specs or parsed ones (default: e2e p50, e2e p99, server CPU / 1k deliveries at 10 %). */
   metrics?: (string | MetricSpec)[];
   /** Where every run, verdict.md and report.html go (default reports/gate/<time>-<scenario>). */
@@ -86,11 +90,13 @@ export interface GateOutcome {
   report: string;
   verdictFile: string;
   runs: Record<Side, Result[]>;
+  /** The gate stopped at an interim look, after this many rounds, on a clear regression. */
+  stoppedAfter?: number;
 }
 
 /** Checks options before any run: a gate that could never fail, or an unbuilt checkout, fails now,
  * not after an hour of runs. */
-export function planGate(o: GateOptions): { mode: GateMode; rounds: number; pairs: number; alpha: number; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string; delayMs?: number }> } {
+export function planGate(o: GateOptions): { mode: GateMode; rounds: number; pairs: number; alpha: number; looks: LookPlan; specs: MetricSpec[]; sides: Record<Side, { build: ServerBuild; variant: string; words: string; delayMs?: number }> } {
   const mode = o.mode ?? 'simultaneous';
   if (!GATE_MODES.includes(mode)) throw new UsageError(`--mode ${mode}: expected ${GATE_MODES.join(' or ')}`);
   if (mode === 'simultaneous' && o.pinning) throw new UsageError('--pin places one server and one generator on their own cores: it is for --mode sequential');
@@ -120,14 +126,16 @@ export function planGate(o: GateOptions): { mode: GateMode; rounds: number; pair
     const delayed = s.delayMs ? `, everything it sends delayed ${s.delayMs} ms by a proxy (injected)` : '';
     return { build, variant, words: words + delayed, ...(s.delayMs ? { delayMs: s.delayMs } : {}) };
   };
-  return { mode, rounds, pairs, alpha, specs, sides: { baseline: side(o.baseline), candidate: side(o.candidate) } };
+  const looks = planLooks(rounds, alpha, mode === 'simultaneous' && o.earlyStop !== false);
+  return { mode, rounds, pairs, alpha, looks, specs, sides: { baseline: side(o.baseline), candidate: side(o.candidate) } };
 }
 
 export async function gate(o: GateOptions): Promise<GateOutcome> {
-  const { mode, rounds, pairs, alpha, specs, sides } = planGate(o);
+  const { mode, rounds, pairs, alpha, looks, specs, sides } = planGate(o);
   const out = resolve(o.out ?? join('reports', 'gate', `${timeStamp()}-${o.scenario.name}`));
   mkdirSync(out, { recursive: true });
   const runs: Record<Side, Result[]> = { baseline: [], candidate: [] };
+  let stoppedAfter: number | undefined;
   /** Pair j of a round (simultaneous rounds of several pairs) runs in its own directory. */
   const once = (s: Side, round: number, extra: Partial<OnceOptions> = {}, pair?: number) => {
     const dir = join(out, `${s}-${round + 1}${pair === undefined ? '' : `-${pair + 1}`}`);
@@ -175,16 +183,21 @@ export async function gate(o: GateOptions): Promise<GateOutcome> {
       if (reasons.length) throw reasons.find((e) => !String(e?.message).startsWith('the partner run failed')) ?? reasons[0];
       // each side's runs in pair order, round after round: run i of one side pairs with run i of the other
       for (const s of SIDES) for (const [k, l] of launches.entries()) if (l.s === s) runs[s].push((settled[k] as PromiseFulfilledResult<{ result: Result }>).value.result);
+      if (stopsHere(looks, round + 1, (level) => decide(specs, runs.baseline, runs.candidate, level, 'paired', pairs))) {
+        stoppedAfter = round + 1;
+        console.error(`── stopped after round ${stoppedAfter}/${rounds}: a regression is already clear at this look's level (${+looks.alphaEach.toPrecision(3)})`);
+        break;
+      }
     }
   }
 
-  const decision = decide(specs, runs.baseline, runs.candidate, alpha, mode === 'simultaneous' ? 'paired' : 'independent', pairs);
-  const markdown = verdictMarkdown(decision, { scenario: o.scenario.name, rounds, pairs, baseline: sides.baseline.words, candidate: sides.candidate.words, alpha, mode });
+  const decision = decide(specs, runs.baseline, runs.candidate, levelOf(looks, stoppedAfter), mode === 'simultaneous' ? 'paired' : 'independent', pairs);
+  const markdown = verdictMarkdown(decision, { scenario: o.scenario.name, rounds, pairs, baseline: sides.baseline.words, candidate: sides.candidate.words, alpha, mode, looks: { plan: looks, ...(stoppedAfter !== undefined ? { stoppedAfter } : {}) } });
   const verdictFile = join(out, 'verdict.md');
   writeFileSync(verdictFile, markdown);
   const groups = SIDES.map((s) => ({ label: s, results: runs[s] }));
   const report = join(out, 'report.html');
   writeFileSync(report, renderReport([...runs.baseline, ...runs.candidate], loadAssets(), { groups, verdictMarkdown: markdown }));
   const verdict: GateVerdict = decision.verdict === 'regression' ? 'regressed' : decision.verdict;
-  return { verdict, decision, markdown, out, report, verdictFile, runs };
+  return { verdict, decision, markdown, out, report, verdictFile, runs, ...(stoppedAfter !== undefined ? { stoppedAfter } : {}) };
 }

@@ -4,6 +4,7 @@
 import { median } from '../lib/median.js';
 import { formatChange, type GateDecision, type MetricDecision } from './decide.js';
 import { smallestP } from './stats.js';
+import type { LookPlan } from './looks.js';
 
 export interface GateContext {
   scenario: string;
@@ -15,6 +16,18 @@ export interface GateContext {
   alpha: number;
   /** How the rounds ran (default sequential). */
   mode?: 'simultaneous' | 'sequential';
+  /** Simultaneous rounds: the interim looks planned, and the round after which one stopped the gate. */
+  looks?: { plan: LookPlan; stoppedAfter?: number };
+}
+
+/** What the looks did, and so which level the verdict's test was at. */
+function looksWords(c: GateContext): { level: number; words: string } {
+  const l = c.looks;
+  if (!l || l.plan.at.length === 0) return { level: c.alpha, words: '' };
+  const each = `${+l.plan.alphaEach.toPrecision(3)}`;
+  if (l.stoppedAfter !== undefined)
+    return { level: l.plan.alphaEach, words: ` Stopped early, after round ${l.stoppedAfter} of ${c.rounds}: at that look the regression was already significant at ${each}, the share of alpha ${c.alpha} each look after rounds ${l.plan.at.join(' and ')} is tested at (docs/gate.md, "Stopping early").` };
+  return { level: l.plan.alphaFinal, words: ` The looks after rounds ${l.plan.at.join(' and ')} (at ${each} each) found no clear regression, so every round ran; the test after the last is at ${+l.plan.alphaFinal.toPrecision(3)}, alpha ${c.alpha} less what the looks spent (docs/gate.md, "Stopping early").` };
 }
 
 const HEADLINE: Record<GateDecision['verdict'], string> = {
@@ -30,11 +43,13 @@ function num(v: number): string {
 }
 
 export function verdictMarkdown(d: GateDecision, c: GateContext): string {
+  const looks = looksWords(c);
+  const stopped = c.looks?.stoppedAfter;
   const lines = [
     `## chatbench gate: ${HEADLINE[d.verdict]}`,
     '',
     c.mode === 'simultaneous'
-      ? `Scenario \`${c.scenario}\`, ${c.rounds} rounds; in every round baseline and candidate ran at the same moment, ${(c.pairs ?? 1) > 1 ? `${c.pairs} servers of each, pair by pair under the same 1/${2 * c.pairs!} of the load (a round's ratio is the geometric mean of its pairs')` : 'each under the same half of the load'}.`
+      ? `Scenario \`${c.scenario}\`, ${stopped === undefined ? `${c.rounds} rounds` : `${stopped} of ${c.rounds} rounds (stopped early)`}; in every round baseline and candidate ran at the same moment, ${(c.pairs ?? 1) > 1 ? `${c.pairs} servers of each, pair by pair under the same 1/${2 * c.pairs!} of the load (a round's ratio is the geometric mean of its pairs')` : 'each under the same half of the load'}.`
       : `Scenario \`${c.scenario}\`, ${c.rounds} rounds, baseline and candidate interleaved (ABBA order).`,
     `- baseline: ${c.baseline}`,
     `- candidate: ${c.candidate}`,
@@ -54,7 +69,7 @@ export function verdictMarkdown(d: GateDecision, c: GateContext): string {
     `Correctness (summed over the runs): ${d.correctness.map((k) => `${k.label} ${k.baseline} → ${k.candidate}${k.verdict === 'ok' ? '' : ` (${k.verdict})`}`).join(', ')}.`,
     '',
     c.mode === 'simultaneous'
-      ? `A figure regressed when the change — the geometric mean of the per-round ratios candidate/baseline — is worse than the tolerance AND a one-sided t-test on the per-round log-ratios is significant at ${c.alpha} for the whole family of gated figures (Holm's step-down: the k-th smallest p of m is compared with ${c.alpha}/(m−k+1)). The interval is the t-interval of the change. Per-round ratios: ${d.metrics.map((m) => `${m.spec.label} ${m.ratios?.map((r) => r.toFixed(3)).join(', ') ?? 'n/a'}`).join('; ')}.`
+      ? `A figure regressed when the change — the geometric mean of the per-round ratios candidate/baseline — is worse than the tolerance AND a one-sided t-test on the per-round log-ratios is significant at ${+looks.level.toPrecision(3)} for the whole family of gated figures (Holm's step-down: the k-th smallest p of m is compared with ${+looks.level.toPrecision(3)}/(m−k+1)). The interval is the t-interval of the change.${looks.words} Per-round ratios: ${d.metrics.map((m) => `${m.spec.label} ${m.ratios?.map((r) => r.toFixed(3)).join(', ') ?? 'n/a'}`).join('; ')}.`
       : `A figure regressed when its median is worse than the tolerance AND a one-sided Mann-Whitney U test over the rounds is significant at ${c.alpha} for the whole family of gated figures (Holm's step-down: the k-th smallest p of m is compared with ${c.alpha}/(m−k+1); with ${c.rounds} rounds per side the smallest possible p is ${smallestP(c.rounds).toPrecision(2)}). The interval is a bootstrap of the median change.`,
   );
   return lines.join('\n') + '\n';

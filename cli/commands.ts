@@ -82,6 +82,7 @@ export const GATE_FLAGS = {
   rounds: { type: 'string', arg: 'N', help: 'rounds (default 12 simultaneous, 8 sequential)' },
   pairs: { type: 'string', arg: 'N', help: 'simultaneous rounds: N baseline and N candidate servers at once, pair by pair under the same 1/(2N) of the load; a round then averages N fresh processes per side (default 2, or 1 when the scenario has too few rooms for two; docs/gate.md, "Server pairs")' },
   alpha: { type: 'string', arg: 'A', help: 'family-wise significance level (default 0.02 simultaneous, 0.05 sequential)' },
+  'no-early-stop': { type: 'boolean', default: false, help: 'simultaneous rounds: always run every round (by default the paired test also looks after a third and two thirds of the rounds, at 5% of alpha each, and stops on a regression clear there; docs/gate.md, "Stopping early")' },
   metric: { type: 'string', multiple: true, arg: 'FIG[:TOL%][:lower|higher]', help: 'a figure to gate, by catalog name or result path (repeatable; default e2e p50, e2e p99, server CPU / 1k deliveries at 10%)' },
   out: { type: 'string', arg: 'DIR', help: 'where to write (default reports/gate/<time>-<scenario>)' },
   calibrate: { type: 'string', arg: 'K', help: 'instead of one gate: K A/A gates of the baseline against itself and K against it with every delivery delayed by a proxy of ours (--inject-latency-ms); prints false alarms, detections, wall time and spreads' },

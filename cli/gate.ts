@@ -69,6 +69,7 @@ export async function gate(args: string[]): Promise<number> {
     ...(values.rounds !== undefined ? { rounds: numberFlag('rounds', values.rounds) } : {}),
     ...(values.pairs !== undefined ? { pairs: numberFlag('pairs', values.pairs) } : {}),
     ...(values.alpha !== undefined ? { alpha: numberFlag('alpha', values.alpha) } : {}),
+    ...(values['no-early-stop'] ? { earlyStop: false } : {}),
     ...(values.metric?.length ? { metrics: values.metric } : {}),
     ...(values.out ? { out: values.out } : {}),
     ...pinningOf(values.pin),

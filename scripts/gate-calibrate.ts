@@ -17,6 +17,7 @@ import { dist } from '../lib/paths.js';
 import { median } from '../lib/median.js';
 import { roundRatio, spread } from '../ci/paired.js';
 import { detectionRate, roundsFor } from '../ci/power.js';
+import { planLooks } from '../ci/looks.js';
 import type { Result } from '../results/schema.js';
 
 const { values } = parseArgs({
@@ -139,6 +140,9 @@ async function main(): Promise<void> {
     const w = gates.filter((g) => g.mode === m).map((g) => g.seconds);
     return `${median(w).toFixed(0)} s, ${Math.max(...w).toFixed(0)} s`;
   });
+  // a gate that found a clear regression at an interim look stopped there (ci/looks.ts)
+  const early = (g: Gate) => existsSync(join(g.out, 'verdict.md')) && /\(stopped early\)/.test(readFileSync(join(g.out, 'verdict.md'), 'utf8'));
+  for (const k of kinds) row(`${k}: gates stopped early; wall time per gate (median)`, '', (m) => (of(m, k).length ? `${of(m, k).filter(early).length}/${of(m, k).length}; ${median(of(m, k).map((g) => g.seconds)).toFixed(0)} s` : '–'));
   // the argument for simultaneous rounds: a side's figure moves from run to run; the per-round
   // ratio moves less when both sides share the round's moment
   const aa = (m: string) => of(m, 'A/A').map(runsOf);
@@ -165,10 +169,12 @@ async function main(): Promise<void> {
     // what more rounds would buy: the gate's rule replayed on this sitting's A/A ratios, resampled,
     // at the level Holm tests the smallest p of the gated figures (ci/power.ts)
     const noise = (m: string) => aa(m).flatMap((x) => ratios(x, cpu).map(Math.log));
-    const question = (m: string, change: number) => ({ noise: noise(m), change, tolerance: 0.02, alpha: Number(values.alpha) / METRICS.length });
+    // the test after the last round, at what the interim looks leave of alpha (the looks' own
+    // chances to stop early are left out: a floor)
+    const question = (m: string, change: number, rounds = Number(values.rounds)) => ({ noise: noise(m), change, tolerance: 0.02, alpha: planLooks(rounds, Number(values.alpha)).alphaFinal / METRICS.length });
     for (const change of [0.05, 0.1]) {
       row(`+${change * 100} % CPU per delivery: detection simulated from the A/A rounds, by rounds`, '', (m) =>
-        [6, 8, 12, 16, 20, 24].map((n) => `${n}: ${pct(detectionRate({ ...question(m, change), rounds: n }))}`).join(', '),
+        [6, 8, 12, 16, 20, 24].map((n) => `${n}: ${pct(detectionRate({ ...question(m, change, n), rounds: n }))}`).join(', '),
       );
       row(`rounds for 19/20 at +${change * 100} % (simulated)`, '', (m) => (noise(m).length < 2 ? '–' : String(roundsFor(0.95, question(m, change)) ?? '> 50')));
     }

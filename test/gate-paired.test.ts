@@ -12,7 +12,7 @@ import { verdictMarkdown } from '../ci/verdict-markdown.js';
 import { createExecutor } from '../loadgen/executors/registry.js';
 import { parseScenario } from '../loadgen/scenario/parse.js';
 import { roomMapper, shardClients } from '../loadgen/worker/population.js';
-import type { Result } from '../results/schema.js';
+import { gateResult } from './helpers/gate-result.js';
 
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
@@ -98,15 +98,7 @@ describe('the paired t-test on log-ratios', () => {
   });
 });
 
-const run = (cpu: number, p50 = 1): Result =>
-  ({
-    latencyMs: { e2e: { p50, p99: p50 * 3 } },
-    messages: { lost: 0, duplicated: 0, sent: 100, delivered: 1000, refused: 0, unanswered: 0 },
-    connections: { failed: 0 },
-    server: { cpuMsPer1kDeliveries: cpu },
-    generator: { saturated: false },
-    checks: [],
-  }) as unknown as Result;
+const run = gateResult;
 
 describe('the decision on simultaneous rounds', () => {
   it('pairs run i of each side: a steady +10 % under a drifting machine regresses; shuffled pairing would not see it', () => {

@@ -2,7 +2,7 @@
 // moment, each under the same half of gate-fanout's load. A/A passes; a candidate made 10 % more
 // expensive per delivery (sized from a measured run, measured with two server pairs a round)
 // fails; so does one 2 ms slower per delivery.
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -19,8 +19,9 @@ const SCENARIO = 'scenarios/gate-fanout.yaml';
 const ROUNDS = ['--rounds', '6', '--duration', '6s'];
 /** One server pair a round (the default is two where the rooms allow): the layout these tests read. */
 const ONE_PAIR = ['--pairs', '1'];
-/** A 2 ms change is many times the noise: fewer, shorter rounds see it. */
-const QUICK = ['--rounds', '4', '--duration', '4s'];
+/** A 2 ms change is many times the noise: shorter rounds see it, and the look after round 4 of 12
+ * already does (ci/looks.ts), so the gate stops there. */
+const QUICK = ['--rounds', '12', '--duration', '4s'];
 const read = (out: string, run: string) => parseResult(JSON.parse(readFileSync(join(out, run, 'result.json'), 'utf8')), run);
 
 describe('chatbench gate --mode simultaneous', () => {
@@ -52,7 +53,8 @@ describe('chatbench gate --mode simultaneous', () => {
     const injectUs = (median(probes) * 0.1).toFixed(2);
     const { out } = tinyScenario();
     // alpha as when this test was sized (6 rounds; the default is 0.02 over 12)
-    const r = await cli('gate', SCENARIO, ...ROUNDS, '--pairs', '2', '--alpha', '0.05', '--metric', 'server.steadyCpuMsPer1kDeliveries:2%', '--candidate-args', `--inject-cpu-us ${injectUs}`, '--out', out);
+    // every round is read below: no stopping early
+    const r = await cli('gate', SCENARIO, ...ROUNDS, '--pairs', '2', '--alpha', '0.05', '--no-early-stop', '--metric', 'server.steadyCpuMsPer1kDeliveries:2%', '--candidate-args', `--inject-cpu-us ${injectUs}`, '--out', out);
     expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(98);
     expect(r.stdout).toMatch(/\| Server CPU \/ 1k deliveries .*❌ regressed \|/);
     expect(r.stderr).toContain('2 of each, pair by pair under the same 1/4 of the load');
@@ -84,10 +86,15 @@ describe('chatbench gate --mode simultaneous', () => {
     expect(readFileSync(join(out, 'calibration.md'), 'utf8')).toContain('does not stand for a server that costs more CPU');
   }, 300_000);
 
-  it('fails (98) a candidate that delays every delivery by 2 ms', async () => {
+  it('fails (98) a candidate that delays every delivery by 2 ms, stopping at a look before the last round', async () => {
     const { out } = tinyScenario();
     const r = await cli('gate', SCENARIO, ...QUICK, ...ONE_PAIR, '--metric', 'latencyMs.e2e.p50:2%', '--candidate-args', '--inject-latency-ms 2', '--out', out);
     expect(r.code, r.stdout + r.stderr.slice(-2000)).toBe(98);
     expect(r.stdout).toMatch(/\| e2e p50 .*❌ regressed \|/);
+    // e2e p50 1.6 → 3.6 ms: clear at the look after round 4 (or, on a very noisy machine, round 8)
+    const stopped = Number(/── stopped after round (\d+)\/12/.exec(r.stderr)?.[1]);
+    expect([4, 8]).toContain(stopped);
+    expect(r.stdout).toContain(`${stopped} of 12 rounds (stopped early)`);
+    expect(existsSync(join(out, `baseline-${stopped + 1}`))).toBe(false); // no round ran after it
   }, 300_000);
 });
