@@ -3,6 +3,7 @@
 // statistical decision, a Markdown verdict, the runs' reports and a comparison report.
 // `chatbench gate` and `import { gate } from 'chatbench'` are this one function. The generator is
 // this package's for both sides: one instrument measures both.
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { decide, type GateDecision } from '../ci/decide.js';
@@ -11,6 +12,8 @@ import { roundsNeeded } from '../ci/stats.js';
 import { levelOf, planLooks, stopsHere, type LookPlan } from '../ci/looks.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
 import { serverEntry, type ServerBuild } from '../loadgen/coordinator/server-process.js';
+import { forkGenerators, killGenerators } from '../loadgen/coordinator/generators.js';
+import { createExecutor } from '../loadgen/executors/registry.js';
 import type { ServerCommand } from '../loadgen/coordinator/command-server.js';
 import type { Pinning } from '../loadgen/coordinator/pinning.js';
 import type { Scenario } from '../loadgen/scenario/schema.js';
@@ -163,31 +166,51 @@ export async function gate(o: GateOptions): Promise<GateOutcome> {
       runs[s].push((await once(s, round)).result);
     }
   } else {
-    for (let round = 0; round < rounds; round++) {
-      // the side started first alternates, as the ABBA order does for sequential rounds
-      const order = round % 2 === 0 ? SIDES : ([...SIDES].reverse() as Side[]);
-      console.error(
-        `── round ${round + 1}/${rounds}: baseline and candidate at once, ${pairs === 1 ? 'each under the same half of the load' : `${pairs} of each, pair by pair under the same 1/${2 * pairs} of the load`} (${order[0]} started first)`,
-      );
-      const line = startLine(2 * pairs);
-      const launches = order.flatMap((s) => Array.from({ length: pairs }, (_, j) => ({ s, j })));
-      const all = launches.map(({ s, j }, k) =>
-        once(s, round, { share: pairs === 1 ? HALF : { index: j, count: 2 * pairs }, startTogether: () => line.arrive(), quiet: k > 0 }, pairs === 1 ? undefined : j).catch((err: unknown) => {
-          line.fail(err);
-          throw err;
-        }),
-      );
-      const settled = await Promise.allSettled(all);
-      // the side that failed first, not its partner released with "the partner run failed"
-      const reasons = settled.flatMap((x) => (x.status === 'rejected' ? [x.reason as Error] : []));
-      if (reasons.length) throw reasons.find((e) => !String(e?.message).startsWith('the partner run failed')) ?? reasons[0];
-      // each side's runs in pair order, round after round: run i of one side pairs with run i of the other
-      for (const s of SIDES) for (const [k, l] of launches.entries()) if (l.s === s) runs[s].push((settled[k] as PromiseFulfilledResult<{ result: Result }>).value.result);
-      if (stopsHere(looks, round + 1, (level) => decide(specs, runs.baseline, runs.candidate, level, 'paired', pairs))) {
-        stoppedAfter = round + 1;
-        console.error(`── stopped after round ${stoppedAfter}/${rounds}: a regression is already clear at this look's level (${+looks.alphaEach.toPrecision(3)})`);
-        break;
+    // the next round's generator processes are forked 100 ms after this round's last send (its
+    // deliveries take ms; nothing later is measured but the drain's quiet), so their start — ≈ 0.3 s
+    // of CPU each — overlaps the drain, the stop and the next servers' start
+    const forkAtMs = createExecutor(o.scenario).durationMs + 100;
+    let ahead: ChildProcess[] = [];
+    let forkNext: NodeJS.Timeout | undefined;
+    try {
+      for (let round = 0; round < rounds; round++) {
+        // the side started first alternates, as the ABBA order does for sequential rounds
+        const order = round % 2 === 0 ? SIDES : ([...SIDES].reverse() as Side[]);
+        console.error(
+          `── round ${round + 1}/${rounds}: baseline and candidate at once, ${pairs === 1 ? 'each under the same half of the load' : `${pairs} of each, pair by pair under the same 1/${2 * pairs} of the load`} (${order[0]} started first)`,
+        );
+        const line = startLine(2 * pairs);
+        const launches = order.flatMap((s) => Array.from({ length: pairs }, (_, j) => ({ s, j })));
+        const mine = ahead;
+        ahead = [];
+        const arrive = () =>
+          line.arrive().then((at) => {
+            if (forkNext === undefined && round + 1 < rounds) forkNext = setTimeout(() => (ahead = forkGenerators(launches.length)), Math.max(0, at + forkAtMs - Date.now()));
+            return at;
+          });
+        const all = launches.map(({ s, j }, k) =>
+          once(s, round, { share: pairs === 1 ? HALF : { index: j, count: 2 * pairs }, startTogether: arrive, quiet: k > 0, ...(mine[k] ? { preforked: [mine[k]] } : {}) }, pairs === 1 ? undefined : j).catch((err: unknown) => {
+            line.fail(err);
+            throw err;
+          }),
+        );
+        const settled = await Promise.allSettled(all);
+        clearTimeout(forkNext); // a round that failed early
+        forkNext = undefined;
+        // the side that failed first, not its partner released with "the partner run failed"
+        const reasons = settled.flatMap((x) => (x.status === 'rejected' ? [x.reason as Error] : []));
+        if (reasons.length) throw reasons.find((e) => !String(e?.message).startsWith('the partner run failed')) ?? reasons[0];
+        // each side's runs in pair order, round after round: run i of one side pairs with run i of the other
+        for (const s of SIDES) for (const [k, l] of launches.entries()) if (l.s === s) runs[s].push((settled[k] as PromiseFulfilledResult<{ result: Result }>).value.result);
+        if (stopsHere(looks, round + 1, (level) => decide(specs, runs.baseline, runs.candidate, level, 'paired', pairs))) {
+          stoppedAfter = round + 1;
+          console.error(`── stopped after round ${stoppedAfter}/${rounds}: a regression is already clear at this look's level (${+looks.alphaEach.toPrecision(3)})`);
+          break;
+        }
       }
+    } finally {
+      clearTimeout(forkNext);
+      killGenerators(ahead); // forked for a round that will not run (stopped early, or failed)
     }
   }
 

@@ -42,9 +42,22 @@ const GENERATOR_NODE_FLAGS = ['--expose-gc', '--max-semi-space-size=2'];
 export type StartPlan = () => { waitMs: number; lateMs: number } | Promise<{ waitMs: number; lateMs: number }>;
 const SOON: StartPlan = () => ({ waitMs: 100, lateMs: 0 });
 
-export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAggregate) => void, startPlan: StartPlan = SOON, onStart?: (t0Us: number) => void): Promise<GeneratorOutcome> {
+/** Generator processes waiting for a plan. Forked ahead of a run (the gate forks a round's while
+ * the round before drains), their start — loading modules, ≈ 0.3 s of CPU each — is off the run's
+ * way; whoever forks them kills those no run took (killGenerators). */
+export function forkGenerators(count: number): ChildProcess[] {
   const entry = dist('loadgen/worker/main.js');
-  const children = plans.map(() => fork(entry, [], { execArgv: [...process.execArgv, ...GENERATOR_NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  return Array.from({ length: count }, () => fork(entry, [], { execArgv: [...process.execArgv, ...GENERATOR_NODE_FLAGS], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+}
+
+/** Generator processes still running (unused, or a run that failed before they finished): SIGKILL. */
+export function killGenerators(children: readonly ChildProcess[]): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+
+/** Run plan i on children[i] (forkGenerators, one per plan) until every process is final. */
+export async function runGenerators(children: ChildProcess[], plans: WorkerPlan[], onSecond: (s: SecondAggregate) => void, startPlan: StartPlan = SOON, onStart?: (t0Us: number) => void): Promise<GeneratorOutcome> {
+  if (children.length !== plans.length) throw new Error(`${children.length} generator processes for ${plans.length} plans`);
   const seconds = new Map<number, SecondAggregate>();
   const finals: GeneratorOutcome['finals'] = [];
   const roomMax: Record<string, number> = {};
@@ -60,6 +73,8 @@ export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAgg
       reject(why instanceof Error ? why : new Error(why));
     };
     children.forEach((child, i) => {
+      // forked ahead: it may have died already, its 'exit' gone by
+      if (child.exitCode !== null || child.signalCode !== null) return fail(`generator process ${i} exited (${child.exitCode ?? child.signalCode}) before it was given its plan`);
       child.on('exit', (code) => {
         if (finals.length < children.length && code !== 0) fail(`generator process ${i} exited with code ${code} before finishing`);
       });
@@ -119,7 +134,8 @@ export async function runGenerators(plans: WorkerPlan[], onSecond: (s: SecondAgg
 }
 
 function send(child: ChildProcess, m: ToWorker): void {
-  child.send(m);
+  // a process that died meanwhile is reported by its 'exit': the failed send must not throw as well
+  if (child.connected) child.send(m, (err) => void err);
 }
 
 function newSecond(sec: number): SecondAggregate {

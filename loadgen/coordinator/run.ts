@@ -1,7 +1,8 @@
 // `chatbench run`: one scenario against embedded servers (started here) or --target servers.
+import type { ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { monoUs } from '../clock.js';
-import { runGenerators, type SecondAggregate } from './generators.js';
+import { forkGenerators, killGenerators, runGenerators, type SecondAggregate } from './generators.js';
 import { createExecutor } from '../executors/registry.js';
 import { buildResult, steadyWindowMs } from './result-builder.js';
 import { sampleServers, type ServerEndpoint, type ServerSample } from './probe/server-probe.js';
@@ -59,6 +60,8 @@ export interface RunOptions {
   /** Deliver everything the servers send this much later, through a proxy of ours: a latency
    * regression made from outside the server (the gate's calibration on any server). */
   delayServerMs?: number;
+  /** Generator processes forked ahead (forkGenerators): used first, killed if the run needs fewer. */
+  preforked?: ChildProcess[];
   /** Which round of which gate this run is (recorded in the result). */
   gateRound?: { mode: 'simultaneous' | 'sequential'; round: number };
   /** Embedded servers on some cores, the generator on the others (planPinning). */
@@ -89,6 +92,8 @@ export async function runScenario(o: RunOptions): Promise<Result> {
   if (o.shard && mine.length === 0) throw new ShardError(`shard ${o.shard.index}/${o.shard.count} has no clients: the scenario's rooms do not reach every shard (rooms are dealt round robin); use fewer shards`);
   let urls: URL[];
   let tokenKey: JsonWebKey | undefined = o.tokenKey ? readPrivateJwk(o.tokenKey) : undefined;
+  // killed in the end, whatever happened: those forked ahead until this run forks its own
+  let generators: ChildProcess[] = o.preforked ?? [];
   try {
     if (o.target) {
       if (scenario.auth !== 'HS256' && !tokenKey) throw new TargetUnreachableError(`scenario auth ${scenario.auth} against --target needs --token-key FILE (the private JWK whose public half the server trusts)`);
@@ -186,9 +191,15 @@ export async function runScenario(o: RunOptions): Promise<Result> {
     const wall0 = monoUs();
     const partWords = o.shard ? ` (shard ${o.shard.index}/${o.shard.count}: ${mine.length} of ${exec.clients} clients)` : o.share ? ` (share ${o.share.index}/${o.share.count}: ${mine.length} of ${exec.clients} clients)` : '';
     o.log(`running ${scenario.name} (${exec.type}): ${mine.length} clients${partWords} in ${processes} generator process(es) against ${urls.map((u) => u.href).join(', ')}`);
+    const ahead = generators.slice(0, processes);
+    killGenerators(generators.slice(processes));
+    // forked ahead, they did not inherit this process's pinning
+    if (o.pinning && embedded.length) for (const g of ahead) pin(g.pid!, o.pinning.generator);
+    generators = [...ahead, ...forkGenerators(processes - ahead.length)];
     let outcome;
     try {
       outcome = await runGenerators(
+        generators,
         plans,
         (s) => {
           openConnections = s.connected;
@@ -240,6 +251,7 @@ export async function runScenario(o: RunOptions): Promise<Result> {
         : {}),
     });
   } finally {
+    killGenerators(generators); // a run that failed before its generators finished
     if (ownCores) pin(process.pid, ownCores); // the next run in this process starts as it was
     for (const s of embedded) {
       const code = await s.stop();

@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { tinyScenario } from '../helpers/tiny-scenario.js';
+import { runningWithTag } from '../helpers/tagged-processes.js';
+import { until } from '../helpers/until.js';
 import { parseResult } from '../../results/schema.js';
 import { runScenario } from '../../loadgen/coordinator/run.js';
 import { loadScenario } from '../../loadgen/scenario/parse.js';
@@ -96,5 +98,7 @@ describe('chatbench gate --mode simultaneous', () => {
     expect([4, 8]).toContain(stopped);
     expect(r.stdout).toContain(`${stopped} of 12 rounds (stopped early)`);
     expect(existsSync(join(out, `baseline-${stopped + 1}`))).toBe(false); // no round ran after it
+    // the generator processes forked ahead for the round that did not run were killed with it
+    expect(await until(() => runningWithTag('loadgen/worker/main.js').length === 0, 5000)).toBe(true);
   }, 300_000);
 });
