@@ -1,7 +1,8 @@
 // The gate's defaults, from gate:calibrate on this project's 2-core VM (docs/gate.md,
 // "Calibration"): a simultaneous round's noise is mostly each server process's own (a fresh server
 // runs a few per cent cheaper or dearer for its whole life), so two server pairs a round halve what
-// one pair leaves, and 12 such rounds at alpha 0.02 keep a gate of gate-fanout under 3 minutes.
+// one pair leaves, and 20 such rounds at alpha 0.02 keep a gate of gate-fanout's 4.5 s runs under
+// 3 minutes (12 rounds of 8 s runs caught +5 % CPU per delivery 18 times in 20; docs/gate.md).
 // Sequential rounds keep what their own calibration chose.
 import { createExecutor } from '../loadgen/executors/registry.js';
 import { roomMapper, shardClients } from '../loadgen/worker/population.js';
@@ -9,7 +10,7 @@ import type { Scenario } from '../loadgen/scenario/schema.js';
 import type { GateMode } from './gate.js';
 
 export const GATE_DEFAULTS: Record<GateMode, { rounds: number; pairs: number; alpha: number }> = {
-  simultaneous: { rounds: 12, pairs: 2, alpha: 0.02 },
+  simultaneous: { rounds: 20, pairs: 2, alpha: 0.02 },
   sequential: { rounds: 8, pairs: 1, alpha: 0.05 },
 };
 

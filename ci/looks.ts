@@ -16,7 +16,7 @@ export const FIRST_LOOK_ROUND = 4;
 export interface LookPlan {
   /** After which rounds (1-based) the interim looks come; empty for none. */
   at: number[];
-  /** The family-wise level each interim look tests at (Holm over the gated figures within it). */
+  /** The family-wise level each interim look tests at (over the gated figures, as after the last round). */
   alphaEach: number;
   /** The level of the look after the last round: alpha less what the interim looks spent. */
   alphaFinal: number;

@@ -15,7 +15,8 @@ export interface PowerQuestion {
   rounds: number;
   /** The figure's tolerance, e.g. 0.02. */
   tolerance: number;
-  /** The level the figure is tested at: alpha / m for the smallest p of m gated figures (Holm). */
+  /** The level the figure is tested at: alpha / m for the smallest p of m gated figures (its bar
+   * under Holm, and under Hochberg unless the other figures move too). */
   alpha: number;
   trials?: number;
   seed?: number;

@@ -5,7 +5,7 @@
 // in the same sitting. Prints false alarms, detections, wall time per gate, and the spread of one
 // side's figure from run to run beside the spread of the per-round ratio (what simultaneous rounds
 // are for); and, replaying the gate's rule on the A/A rounds' ratios, what more rounds would detect.
-//   node dist/scripts/gate-calibrate.js [--gates 20] [--modes simultaneous,sequential] [--rounds 12] [--pairs 2]
+//   node dist/scripts/gate-calibrate.js [--gates 20] [--modes simultaneous,sequential] [--rounds 20] [--pairs 2]
 //       [--alpha 0.02] [--scenario scenarios/gate-fanout.yaml] [--kinds A/A,+10%,+5%,+2ms]
 // A kind may name its own count, `--kinds A/A:20,+5%:20,+10%:3`, to spend a sitting where it is tight.
 import { execFile } from 'node:child_process';
@@ -18,17 +18,17 @@ import { median } from '../lib/median.js';
 import { roundRatio, spread } from '../ci/paired.js';
 import { detectionRate, roundsFor } from '../ci/power.js';
 import { planLooks } from '../ci/looks.js';
+import { GATE_DEFAULTS } from '../api/gate-defaults.js';
 import type { Result } from '../results/schema.js';
 
 const { values } = parseArgs({
   options: {
     gates: { type: 'string', default: '20' },
     modes: { type: 'string', default: 'simultaneous,sequential' },
-    // the gate's simultaneous defaults (api/gate-defaults.ts)
-    rounds: { type: 'string', default: '12' },
-    // server pairs per simultaneous round (chatbench gate --pairs)
-    pairs: { type: 'string', default: '2' },
-    alpha: { type: 'string', default: '0.02' },
+    // the gate's simultaneous defaults; pairs: server pairs per simultaneous round (chatbench gate --pairs)
+    rounds: { type: 'string', default: String(GATE_DEFAULTS.simultaneous.rounds) },
+    pairs: { type: 'string', default: String(GATE_DEFAULTS.simultaneous.pairs) },
+    alpha: { type: 'string', default: String(GATE_DEFAULTS.simultaneous.alpha) },
     scenario: { type: 'string', default: 'scenarios/gate-fanout.yaml' },
     kinds: { type: 'string', default: 'A/A,+10%,+5%,+2ms' },
     // sequential gates take twice as long: fewer of them, e.g. A/A only, for the spread beside

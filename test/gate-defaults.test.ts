@@ -1,5 +1,5 @@
 // The gate's defaults come from calibration (api/gate-defaults.ts): simultaneous rounds run two
-// server pairs, 12 rounds at alpha 0.02, unless the scenario's rooms cannot give a second pair
+// server pairs, 20 rounds at alpha 0.02, unless the scenario's rooms cannot give a second pair
 // clients of its own; sequential rounds keep 8 rounds at alpha 0.05 and one server at a time.
 import { describe, expect, it } from 'vitest';
 import { planGate } from '../api/gate.js';
@@ -9,9 +9,9 @@ import { loadScenario, parseScenario } from '../loadgen/scenario/parse.js';
 const scenario = (rooms: string) => parseScenario(`name: s\nclients: 40\nrampUp: 1s\nduration: 4s\nrooms: ${rooms}\n`, 's.yaml');
 
 describe('the gate defaults', () => {
-  it('runs gate-fanout simultaneously with two server pairs, 12 rounds, alpha 0.02', () => {
+  it('runs gate-fanout simultaneously with two server pairs, 20 rounds, alpha 0.02', () => {
     const plan = planGate({ scenario: loadScenario('scenarios/gate-fanout.yaml') });
-    expect(plan).toMatchObject({ mode: 'simultaneous', rounds: 12, pairs: 2, alpha: 0.02 });
+    expect(plan).toMatchObject({ mode: 'simultaneous', rounds: 20, pairs: 2, alpha: 0.02 });
   });
 
   it('keeps one server at a time, 8 rounds and alpha 0.05 for sequential rounds', () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decide } from '../ci/decide.js';
 import { parseMetricSpec } from '../ci/metric-spec.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
-import { changeInterval, holm, pGreater, roundsNeeded, seededRandom, smallestP } from '../ci/stats.js';
+import { changeInterval, hochberg, holm, pGreater, roundsNeeded, seededRandom, smallestP } from '../ci/stats.js';
 import type { Result } from '../results/schema.js';
 
 /** Standard normal from a seeded uniform source (Box-Muller). */
@@ -179,6 +179,21 @@ describe('the gate decision', () => {
     // a baseline that failed its checks cannot be judged against
     const badBase = [10, 11, 10.5, 9.8].map((v) => run(v, { failedCheck: 'clients connected' }));
     expect(decide([p50], badBase, base).verdict).toBe('inconclusive');
+  });
+
+  it("rejects with Hochberg's step-up all that Holm does, and every figure when all their p are under alpha", () => {
+    expect(hochberg([0.01, 0.04, 0.03], 0.05)).toEqual([true, true, true]); // the largest, 0.04, is under 0.05
+    expect(hochberg([0.011, 0.016], 0.018)).toEqual([true, true]); // a +5 % gate Holm passed (docs/gate.md)
+    expect(holm([0.011, 0.016], 0.018)).toEqual([false, false]);
+    expect(hochberg([0.03, 0.2], 0.05)).toEqual([false, false]); // 0.2 ≥ 0.05, then 0.03 ≥ 0.05/2
+    expect(hochberg([0.02, 0.2], 0.05)).toEqual([true, false]); // 0.02 < 0.05/2
+    expect(hochberg([NaN, 0.001], 0.05)).toEqual([false, true]);
+    const random = seededRandom(5);
+    for (let t = 0; t < 2000; t++) {
+      const ps = Array.from({ length: 1 + Math.floor(random() * 4) }, () => random() * 0.1);
+      const h = hochberg(ps, 0.05);
+      holm(ps, 0.05).forEach((rejected, i) => rejected && expect(h[i]).toBe(true));
+    }
   });
 
   it("keeps the family's false-alarm rate under alpha with Holm, where a test per figure would not", () => {
