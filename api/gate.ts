@@ -60,7 +60,7 @@ export interface GateOptions {
   scenarioFile?: string;
   baseline?: GateSide;
   candidate?: GateSide;
-  /** Rounds per side (default 12 simultaneous, 8 sequential: api/gate-defaults.ts). Errors name the options as the command line does (--rounds). */
+  /** Rounds per side (default 20 simultaneous, 8 sequential: api/gate-defaults.ts). Errors name the options as the command line does (--rounds). */
   rounds?: number;
   /** Simultaneous rounds: server pairs per round (default 2, or 1 when the scenario's rooms cannot
    * give a second pair clients of its own). With N, a round runs N baseline and N

@@ -79,7 +79,7 @@ export const GATE_FLAGS = {
   'candidate-cwd': { type: 'string', arg: 'DIR', help: 'the directory --candidate-cmd runs in' },
   ...SERVER_CMD_FLAGS,
   mode: { type: 'string', default: 'simultaneous', arg: 'simultaneous|sequential', help: 'simultaneous: both servers at once in every round, each under the same half of the load, a paired test on the per-round ratios (default); sequential: one at a time under the whole load, ABBA, Mann-Whitney' },
-  rounds: { type: 'string', arg: 'N', help: 'rounds (default 12 simultaneous, 8 sequential)' },
+  rounds: { type: 'string', arg: 'N', help: 'rounds (default 20 simultaneous, 8 sequential)' },
   pairs: { type: 'string', arg: 'N', help: 'simultaneous rounds: N baseline and N candidate servers at once, pair by pair under the same 1/(2N) of the load; a round then averages N fresh processes per side (default 2, or 1 when the scenario has too few rooms for two; docs/gate.md, "Server pairs")' },
   alpha: { type: 'string', arg: 'A', help: 'family-wise significance level (default 0.02 simultaneous, 0.05 sequential)' },
   'no-early-stop': { type: 'boolean', default: false, help: 'simultaneous rounds: always run every round (by default the paired test also looks after a third and two thirds of the rounds, at 5% of alpha each, and stops on a regression clear there; docs/gate.md, "Stopping early")' },
