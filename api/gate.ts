@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { decide, type GateDecision } from '../ci/decide.js';
 import { DEFAULT_METRICS, parseMetricSpec, type MetricSpec } from '../ci/metric-spec.js';
 import { roundsNeeded } from '../ci/stats.js';
-import { levelOf, planLooks, stopsHere, type LookPlan } from '../ci/looks.js';
+import { levelOf, LOOK_SPREAD_FLOOR, planLooks, spreadFloorOf, stopsHere, type LookPlan } from '../ci/looks.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
 import { serverEntry, type ServerBuild } from '../loadgen/coordinator/server-process.js';
 import { forkGenerators, killGenerators } from '../loadgen/coordinator/generators.js';
@@ -74,6 +74,10 @@ export interface GateOptions {
   /** Simultaneous rounds: also test after a third and two thirds of the rounds, each look at 5 %
    * of alpha, and stop at a regression found there (default true; ci/looks.ts). */
   earlyStop?: boolean;
+  /** Simultaneous rounds: the least spread of the per-round ratios (a fraction, 0.03 = 3 %) an interim
+   * look's test assumes, however alike a look's few rounds happened to be (default 0.03; ci/looks.ts).
+   * Set it to about half the per-round ratio spread a calibration of your server reports; 0 for none. */
+  lookSpreadFloor?: number;
   /** `FIG[:TOL%][:lower|higher]` specs or parsed ones (default: e2e p50, e2e p99, server CPU / 1k deliveries at 10 %). */
   metrics?: (string | MetricSpec)[];
   /** Where every run, verdict.md and report.html go (default reports/gate/<time>-<scenario>). */
@@ -129,7 +133,9 @@ export function planGate(o: GateOptions): { mode: GateMode; rounds: number; pair
     const delayed = s.delayMs ? `, everything it sends delayed ${s.delayMs} ms by a proxy (injected)` : '';
     return { build, variant, words: words + delayed, ...(s.delayMs ? { delayMs: s.delayMs } : {}) };
   };
-  const looks = planLooks(rounds, alpha, mode === 'simultaneous' && o.earlyStop !== false);
+  const floor = o.lookSpreadFloor ?? LOOK_SPREAD_FLOOR;
+  if (!(floor >= 0 && floor < 1)) throw new UsageError(`--look-spread-floor ${floor * 100}%: expected a spread from 0 to 100 %`);
+  const looks = planLooks(rounds, alpha, mode === 'simultaneous' && o.earlyStop !== false, floor);
   return { mode, rounds, pairs, alpha, looks, specs, sides: { baseline: side(o.baseline), candidate: side(o.candidate) } };
 }
 
@@ -202,7 +208,7 @@ export async function gate(o: GateOptions): Promise<GateOutcome> {
         if (reasons.length) throw reasons.find((e) => !String(e?.message).startsWith('the partner run failed')) ?? reasons[0];
         // each side's runs in pair order, round after round: run i of one side pairs with run i of the other
         for (const s of SIDES) for (const [k, l] of launches.entries()) if (l.s === s) runs[s].push((settled[k] as PromiseFulfilledResult<{ result: Result }>).value.result);
-        if (stopsHere(looks, round + 1, (level) => decide(specs, runs.baseline, runs.candidate, level, 'paired', pairs))) {
+        if (stopsHere(looks, round + 1, (level, floor) => decide(specs, runs.baseline, runs.candidate, level, 'paired', pairs, floor))) {
           stoppedAfter = round + 1;
           console.error(`── stopped after round ${stoppedAfter}/${rounds}: a regression is already clear at this look's level (${+looks.alphaEach.toPrecision(3)})`);
           break;
@@ -214,7 +220,7 @@ export async function gate(o: GateOptions): Promise<GateOutcome> {
     }
   }
 
-  const decision = decide(specs, runs.baseline, runs.candidate, levelOf(looks, stoppedAfter), mode === 'simultaneous' ? 'paired' : 'independent', pairs);
+  const decision = decide(specs, runs.baseline, runs.candidate, levelOf(looks, stoppedAfter), mode === 'simultaneous' ? 'paired' : 'independent', pairs, spreadFloorOf(looks, stoppedAfter));
   const markdown = verdictMarkdown(decision, { scenario: o.scenario.name, rounds, pairs, baseline: sides.baseline.words, candidate: sides.candidate.words, alpha, mode, looks: { plan: looks, ...(stoppedAfter !== undefined ? { stoppedAfter } : {}) } });
   const verdictFile = join(out, 'verdict.md');
   writeFileSync(verdictFile, markdown);

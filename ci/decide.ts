@@ -55,7 +55,7 @@ export interface GateDecision {
 
 /** One figure's change and one-sided p-values; its verdict is 'unchanged' until decide() has
  * weighed all the gated figures together (or 'no data' / 'n/a' when it cannot be tested). */
-function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], design: Design, pairsPerRound: number): MetricDecision {
+function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], design: Design, pairsPerRound: number, spreadFloor: number): MetricDecision {
   const f = figure(spec.path);
   const values = (rs: Result[]) => rs.map((r) => (f ? figureValue(r, f) : valueAt(r, spec.path))).filter((v): v is number => v !== null);
   const baseline = values(baseRuns);
@@ -68,7 +68,7 @@ function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[],
   if (baseline.length < 2 || candidate.length < 2 || median(baseline) === 0) {
     return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'n/a' };
   }
-  if (design === 'paired') return measurePaired(spec, baseRuns, candRuns, base, pairsPerRound);
+  if (design === 'paired') return measurePaired(spec, baseRuns, candRuns, base, pairsPerRound, spreadFloor);
   const change = median(candidate) / median(baseline) - 1;
   const higherIsWorse = spec.better === 'lower';
   const pWorse = higherIsWorse ? pGreater(candidate, baseline) : pGreater(baseline, candidate);
@@ -80,8 +80,8 @@ function measureMetric(spec: MetricSpec, baseRuns: Result[], candRuns: Result[],
  * ratios, p a one-sided t-test on their logs. With several server pairs per round (`pairsPerRound`
  * consecutive runs of each side), a round's log-ratio is the mean of its pairs' — the pairs share
  * the round's moment, so the test counts rounds, not pairs. Pairs, and then rounds, where a side
- * measured nothing drop out. */
-function measurePaired(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], base: Omit<MetricDecision, 'verdict' | 'change' | 'interval' | 'pWorse' | 'pBetter'>, pairsPerRound: number): MetricDecision {
+ * measured nothing drop out. `spreadFloor`: the least spread of the log-ratios the test assumes. */
+function measurePaired(spec: MetricSpec, baseRuns: Result[], candRuns: Result[], base: Omit<MetricDecision, 'verdict' | 'change' | 'interval' | 'pWorse' | 'pBetter'>, pairsPerRound: number, spreadFloor: number): MetricDecision {
   const f = figure(spec.path);
   const value = (r: Result | undefined) => (r ? (f ? figureValue(r, f) : valueAt(r, spec.path)) : null);
   const rounds = Math.ceil(baseRuns.length / pairsPerRound);
@@ -91,7 +91,7 @@ function measurePaired(spec: MetricSpec, baseRuns: Result[], candRuns: Result[],
     return Number.isNaN(ratio) ? [] : [[1, ratio] as const];
   }).flat();
   if (pairs.length < 3) return { ...base, change: NaN, interval: [NaN, NaN], pWorse: NaN, pBetter: NaN, verdict: 'n/a' };
-  const t = pairedLogRatioTest(pairs);
+  const t = pairedLogRatioTest(pairs, 0.95, spreadFloor);
   const higherIsWorse = spec.better === 'lower';
   return { ...base, change: t.change, interval: t.interval, pWorse: higherIsWorse ? t.pHigher : t.pLower, pBetter: higherIsWorse ? t.pLower : t.pHigher, verdict: 'unchanged', ratios: t.ratios };
 }
@@ -137,14 +137,16 @@ function familyProcedure(design: Design): (ps: readonly number[], alpha: number)
   return design === 'paired' ? hochberg : holm;
 }
 
-export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05, design: Design = 'independent', pairsPerRound = 1): GateDecision {
+/** `spreadFloor` (paired only): the least spread of the per-round log-ratios the test assumes, for
+ * a simultaneous gate's interim looks (ci/looks.ts); 0 for the test after the last round. */
+export function decide(specs: MetricSpec[], baseRuns: Result[], candRuns: Result[], alpha = 0.05, design: Design = 'independent', pairsPerRound = 1, spreadFloor = 0): GateDecision {
   // each figure is tested once, and the family's procedure keeps the chance that any figure is
   // called worse (or better) by noise ≤ alpha, however many are gated. Simultaneous rounds use
   // Hochberg's step-up, which also catches a change that moves every figure a little (a dearer
   // delivery is slower too); it was calibrated there (docs/gate.md, "Why Hochberg"). Sequential
   // rounds keep Holm's step-down, as calibrated.
   const family = familyProcedure(design);
-  const raw = specs.map((s) => measureMetric(s, baseRuns, candRuns, design, pairsPerRound));
+  const raw = specs.map((s) => measureMetric(s, baseRuns, candRuns, design, pairsPerRound, spreadFloor));
   const worse = family(raw.map((m) => m.pWorse), alpha);
   const better = family(raw.map((m) => m.pBetter), alpha);
   const metrics = raw.map((m, i): MetricDecision => {

@@ -39,13 +39,15 @@ export function tQuantileUpper(p: number, df: number): number {
   return (lo + hi) / 2;
 }
 
-/** Pairs of (baseline, candidate) values of one figure, one pair per round; at least 2 pairs. */
-export function pairedLogRatioTest(pairs: readonly (readonly [number, number])[], level = 0.95): PairedTest {
+/** Pairs of (baseline, candidate) values of one figure, one pair per round; at least 2 pairs.
+ * `sdFloor` is the least spread of the log-ratios the test assumes (0: none), for the early looks,
+ * whose few rounds can show a spread far below the machine's by luck (ci/looks.ts). */
+export function pairedLogRatioTest(pairs: readonly (readonly [number, number])[], level = 0.95, sdFloor = 0): PairedTest {
   const ratios = pairs.map(([b, c]) => c / b);
   const d = ratios.map(Math.log);
   const n = d.length;
   const m = mean(d);
-  const sd = Math.sqrt(d.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1));
+  const sd = Math.max(sdFloor, Math.sqrt(d.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1)));
   const se = sd / Math.sqrt(n);
   if (se === 0 || !Number.isFinite(se)) {
     // every round gave the same ratio: no spread to weigh it against

@@ -25,9 +25,10 @@ function looksWords(c: GateContext): { level: number; words: string } {
   const l = c.looks;
   if (!l || l.plan.at.length === 0) return { level: c.alpha, words: '' };
   const each = `${+l.plan.alphaEach.toPrecision(3)}`;
+  const floor = l.plan.spreadFloor > 0 ? `, assuming a per-round spread of at least ${+(l.plan.spreadFloor * 100).toPrecision(3)} %` : '';
   if (l.stoppedAfter !== undefined)
-    return { level: l.plan.alphaEach, words: ` Stopped early, after round ${l.stoppedAfter} of ${c.rounds}: at that look the regression was already significant at ${each}, the share of alpha ${c.alpha} each look after rounds ${l.plan.at.join(' and ')} is tested at (docs/gate.md, "Stopping early").` };
-  return { level: l.plan.alphaFinal, words: ` The looks after rounds ${l.plan.at.join(' and ')} (at ${each} each) found no clear regression, so every round ran; the test after the last is at ${+l.plan.alphaFinal.toPrecision(3)}, alpha ${c.alpha} less what the looks spent (docs/gate.md, "Stopping early").` };
+    return { level: l.plan.alphaEach, words: ` Stopped early, after round ${l.stoppedAfter} of ${c.rounds}: at that look the regression was already significant at ${each}${floor}, the share of alpha ${c.alpha} each look after rounds ${l.plan.at.join(' and ')} is tested at (docs/gate.md, "Stopping early").` };
+  return { level: l.plan.alphaFinal, words: ` The looks after rounds ${l.plan.at.join(' and ')} (at ${each} each${floor}) found no clear regression, so every round ran; the test after the last is at ${+l.plan.alphaFinal.toPrecision(3)}, alpha ${c.alpha} less what the looks spent (docs/gate.md, "Stopping early").` };
 }
 
 const HEADLINE: Record<GateDecision['verdict'], string> = {

@@ -37,6 +37,13 @@ function numberFlag(name: string, text: string): number {
   return n;
 }
 
+/** `3%` (or `3`) as 0.03. */
+function percentFlag(name: string, text: string): number {
+  const n = Number(text.replace(/%$/, ''));
+  if (text.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} ${text}: expected a percentage like 3%`);
+  return n / 100;
+}
+
 export async function gate(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: joinFlagValues(args, ['--baseline-args', '--candidate-args']),
@@ -70,6 +77,7 @@ export async function gate(args: string[]): Promise<number> {
     ...(values.pairs !== undefined ? { pairs: numberFlag('pairs', values.pairs) } : {}),
     ...(values.alpha !== undefined ? { alpha: numberFlag('alpha', values.alpha) } : {}),
     ...(values['no-early-stop'] ? { earlyStop: false } : {}),
+    ...(values['look-spread-floor'] !== undefined ? { lookSpreadFloor: percentFlag('look-spread-floor', values['look-spread-floor']) } : {}),
     ...(values.metric?.length ? { metrics: values.metric } : {}),
     ...(values.out ? { out: values.out } : {}),
     ...pinningOf(values.pin),

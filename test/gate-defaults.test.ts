@@ -12,6 +12,7 @@ describe('the gate defaults', () => {
   it('runs gate-fanout simultaneously with two server pairs, 20 rounds, alpha 0.02', () => {
     const plan = planGate({ scenario: loadScenario('scenarios/gate-fanout.yaml') });
     expect(plan).toMatchObject({ mode: 'simultaneous', rounds: 20, pairs: 2, alpha: 0.02 });
+    expect(plan.looks).toMatchObject({ at: [6, 13], spreadFloor: 0.03 });
   });
 
   it('keeps one server at a time, 8 rounds and alpha 0.05 for sequential rounds', () => {
@@ -30,5 +31,7 @@ describe('the gate defaults', () => {
   it('takes what it is given over the defaults', () => {
     const plan = planGate({ scenario: loadScenario('scenarios/gate-fanout.yaml'), rounds: 5, pairs: 1, alpha: 0.05 });
     expect(plan).toMatchObject({ rounds: 5, pairs: 1, alpha: 0.05 });
+    expect(planGate({ scenario: loadScenario('scenarios/gate-fanout.yaml'), lookSpreadFloor: 0 }).looks.spreadFloor).toBe(0);
+    expect(() => planGate({ scenario: loadScenario('scenarios/gate-fanout.yaml'), lookSpreadFloor: -0.01 })).toThrow(/--look-spread-floor -1%: expected a spread from 0 to 100 %/);
   });
 });

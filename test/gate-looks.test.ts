@@ -4,7 +4,8 @@
 // where testing every look at the full alpha would not, while a clear regression stops early.
 import { describe, expect, it } from 'vitest';
 import { decide } from '../ci/decide.js';
-import { levelOf, planLooks, stopsHere, type LookPlan } from '../ci/looks.js';
+import { LOOK_SPREAD_FLOOR, levelOf, planLooks, spreadFloorOf, stopsHere, type LookPlan } from '../ci/looks.js';
+import { pairedLogRatioTest } from '../ci/paired.js';
 import { parseMetricSpec } from '../ci/metric-spec.js';
 import { seededRandom } from '../ci/stats.js';
 import { verdictMarkdown } from '../ci/verdict-markdown.js';
@@ -29,7 +30,7 @@ function simulatedGate(random: () => number, plan: LookPlan, rounds: number, cpu
     const machine = Math.exp(0.2 * normal(random));
     base.push(run(25 * machine * noisy(), 1.6 * machine * noisy()));
     cand.push(run(25 * (1 + cpuChange) * machine * noisy(), 1.6 * machine * noisy()));
-    if (stopsHere(plan, r, (level) => decide(SPECS, base, cand, level, 'paired'))) return { verdict: 'regression', stoppedAfter: r };
+    if (stopsHere(plan, r, (level, floor) => decide(SPECS, base, cand, level, 'paired', 1, floor))) return { verdict: 'regression', stoppedAfter: r };
   }
   return { verdict: decide(SPECS, base, cand, levelOf(plan), 'paired').verdict };
 }
@@ -67,7 +68,7 @@ describe('the looks of a simultaneous gate', () => {
     expect(withLooks).toBeLessThanOrEqual(alpha + 0.01);
     expect(withLooks).toBeGreaterThan(0.02); // a test that fires, not one that never can
     // the same looks, each at the full alpha: the rate grows past alpha — what the split prevents
-    const naive = count({ at: [4, 8], alphaEach: alpha, alphaFinal: alpha });
+    const naive = count({ at: [4, 8], alphaEach: alpha, alphaFinal: alpha, spreadFloor: 0 });
     expect(naive).toBeGreaterThan(alpha + 0.015);
   });
 
@@ -100,5 +101,45 @@ describe('the looks of a simultaneous gate', () => {
     const full = verdictMarkdown(decide(SPECS, [run(30, 1.6), run(31, 1.6), run(29, 1.6)], [run(30, 1.6), run(31, 1.6), run(29, 1.6)], plan.alphaFinal, 'paired'), { scenario: 's', rounds: 12, baseline: 'a', candidate: 'b', alpha: 0.02, mode: 'simultaneous', looks: { plan } });
     expect(full).toContain('significant at 0.018');
     expect(full).toContain('looks after rounds 4 and 8');
+  });
+
+  it('assume at a look at least the floor of spread, so that a few rounds alike by luck do not stop an A/A gate', () => {
+    const plan = planLooks(20, 0.02);
+    expect(plan.spreadFloor).toBe(LOOK_SPREAD_FLOOR);
+    expect(spreadFloorOf(plan, 6)).toBe(LOOK_SPREAD_FLOOR);
+    expect(spreadFloorOf(plan)).toBe(0); // the last test weighs every round's own spread
+    // the per-round CPU ratios of the one A/A gate in 40 that stopped at round 6 (docs/gate.md):
+    // +4.2 % with a spread of 1.4 %, where the machine's rounds spread 5.3 %
+    const ratios = [1.056, 1.033, 1.038, 1.055, 1.021, 1.052];
+    const base = ratios.map(() => run(25, 1.6));
+    const cand = ratios.map((r) => run(25 * r, 1.6));
+    expect(decide(SPECS, base, cand, plan.alphaEach, 'paired', 1, 0).verdict).toBe('regression');
+    expect(stopsHere(plan, 6, (level, floor) => decide(SPECS, base, cand, level, 'paired', 1, floor))).toBe(false);
+    // the floor only ever raises p: where the rounds' own spread is larger it changes nothing
+    const wide = [1.1, 0.97, 1.04, 1.12, 0.99, 1.08].map((r) => [1, r] as const);
+    expect(pairedLogRatioTest(wide, 0.95, 0.03).pHigher).toBe(pairedLogRatioTest(wide).pHigher);
+    const tight = ratios.map((r) => [1, r] as const);
+    expect(pairedLogRatioTest(tight).pHigher).toBeLessThan(plan.alphaEach); // 0.0003 on its own spread
+    expect(pairedLogRatioTest(tight, 0.95, 0.03).pHigher).toBeGreaterThan(5 * plan.alphaEach); // 0.0097 on the floor
+  });
+
+  it('with the floor, still stop at the first look on a change many times the spread', () => {
+    // rounds as this machine's: each side's noise 3.75 %, so a round's ratio spreads ≈ 5.3 %
+    const random = seededRandom(11);
+    const plan = planLooks(20, 0.02);
+    const noisy = () => Math.exp(0.0375 * normal(random));
+    const gateOf = (change: number) => {
+      const base: Result[] = [];
+      const cand: Result[] = [];
+      for (let r = 1; r <= 20; r++) {
+        base.push(run(25 * noisy(), 1.6 * noisy()));
+        cand.push(run(25 * noisy(), 1.6 * (1 + change) * noisy()));
+        if (stopsHere(plan, r, (level, floor) => decide(SPECS, base, cand, level, 'paired', 1, floor))) return r;
+      }
+      return undefined;
+    };
+    // +2 ms on a 1.6 ms p50 more than doubles it: every gate stops at the first look, round 6
+    const stops = Array.from({ length: 100 }, () => gateOf(1.25));
+    expect(stops.every((r) => r === 6)).toBe(true);
   });
 });
