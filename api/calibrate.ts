@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { median } from '../lib/median.js';
 import { figure, figureValue, valueAt } from '../results/figures.js';
 import type { Result } from '../results/schema.js';
+import { LOOK_SPREAD_FLOOR, suggestedSpreadFloor } from '../ci/looks.js';
 import { spread } from '../ci/paired.js';
 import { timeStamp } from '../cli/files/write-run.js';
 import { gate, planGate, type GateOptions, type GateOutcome } from './gate.js';
@@ -25,6 +26,13 @@ export interface Calibration {
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? `${(x * 100).toFixed(1)} %` : 'n/a');
+
+/** The --look-spread-floor this server's per-round ratio spreads suggest (ci/looks.ts). */
+function floorAdvice(ratioSpreads: number[]): string {
+  const floor = suggestedSpreadFloor(ratioSpreads);
+  const theDefault = `the default, ${LOOK_SPREAD_FLOOR * 100} %, is what this rule gave chatbench's own VM; docs/gate.md, "Stopping early"`;
+  return Number.isFinite(floor) ? `Early looks' spread floor for this server: \`--look-spread-floor ${+(floor * 100).toFixed(1)}%\` (${theDefault}).` : `No A/A spread measured, so no spread floor for the early looks to suggest (${theDefault}).`;
+}
 
 export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const ms = o.injectLatencyMs ?? 2;
@@ -52,6 +60,14 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     const f = figure(path);
     return f ? figureValue(r, f) : valueAt(r, path);
   };
+  const spreads = specs.map((s, k) => {
+    const side = median(of('A/A').map((d) => spread(d.outcome.runs.baseline.map((r) => value(r, s.path) ?? NaN).filter(Number.isFinite))));
+    // simultaneous: the ratios the test weighed, one per round (its server pairs averaged);
+    // sequential: run i of one side against run i of the other
+    const runRatios = (d: (typeof done)[number]) => d.outcome.runs.baseline.map((b, i) => (value(d.outcome.runs.candidate[i]!, s.path) ?? NaN) / (value(b, s.path) ?? NaN));
+    const ratio = median(of('A/A').map((d) => spread((d.outcome.decision.metrics[k]?.ratios ?? runRatios(d)).filter(Number.isFinite))));
+    return { label: s.label, side, ratio };
+  });
   const lines = [
     `## chatbench gate calibration: ${o.scenario.name}`,
     '',
@@ -69,14 +85,8 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     '',
     '| figure | one side, run to run | per-round ratio |',
     '|---|---:|---:|',
-    ...specs.map((s, k) => {
-      const side = median(of('A/A').map((d) => spread(d.outcome.runs.baseline.map((r) => value(r, s.path) ?? NaN).filter(Number.isFinite))));
-      // simultaneous: the ratios the test weighed, one per round (its server pairs averaged);
-      // sequential: run i of one side against run i of the other
-      const runRatios = (d: (typeof done)[number]) => d.outcome.runs.baseline.map((b, i) => (value(d.outcome.runs.candidate[i]!, s.path) ?? NaN) / (value(b, s.path) ?? NaN));
-      const ratio = median(of('A/A').map((d) => spread((d.outcome.decision.metrics[k]?.ratios ?? runRatios(d)).filter(Number.isFinite))));
-      return `| ${s.label} | ${pct(side)} | ${pct(ratio)} |`;
-    }),
+    ...spreads.map(({ label, side, ratio }) => `| ${label} | ${pct(side)} | ${pct(ratio)} |`),
+    ...(mode === 'simultaneous' ? ['', floorAdvice(spreads.map((x) => x.ratio))] : []),
     '',
     `What the injected delay stands for: every delivery of the candidate arriving ${ms} ms later (its server untouched, a proxy of ours delaying what it sends). It does not stand for a server that costs more CPU per delivery: that cannot be made from outside a server without changing what is measured; for chatbench's own server \`npm run gate:calibrate\` injects it inside.`,
   ];

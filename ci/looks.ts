@@ -22,6 +22,13 @@ export const FIRST_LOOK_ROUND = 4;
  * per-round ratio spread gate:calibrate measured here (5.3 % CPU per delivery, 6.8 % e2e p50). */
 export const LOOK_SPREAD_FLOOR = 0.03;
 
+/** The floor a calibration suggests for its machine and server: the same share of the smallest
+ * per-round ratio spread it measured as LOOK_SPREAD_FLOOR is of this project's VM's. */
+export function suggestedSpreadFloor(ratioSpreads: readonly number[]): number {
+  const finite = ratioSpreads.filter(Number.isFinite);
+  return finite.length ? +(0.55 * Math.min(...finite)).toFixed(3) : NaN;
+}
+
 export interface LookPlan {
   /** After which rounds (1-based) the interim looks come; empty for none. */
   at: number[];

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dist } from '../lib/paths.js';
 import { median } from '../lib/median.js';
+import { suggestedSpreadFloor } from '../ci/looks.js';
 import { roundRatio, spread } from '../ci/paired.js';
 import { detectionRate, roundsFor } from '../ci/power.js';
 import { planLooks } from '../ci/looks.js';
@@ -166,8 +167,7 @@ async function main(): Promise<void> {
     row('spread of the per-round ratio of CPU per delivery (steady) (CV)', '', (m) => pct(ratioSpread(m, cpu)));
     row("spread of one side's e2e p50 (CV)", '', (m) => pct(sideSpread(m, p50)));
     row('spread of the per-round ratio of e2e p50 (CV)', '', (m) => pct(ratioSpread(m, p50)));
-    // the shipped 3 % is 0.55 of the 5.3 % this project's VM showed (ci/looks.ts)
-    row('early looks\' spread floor for this machine: 0.55 × the smaller ratio spread (--look-spread-floor)', '', (m) => pct(0.55 * Math.min(ratioSpread(m, cpu), ratioSpread(m, p50))));
+    row("early looks' spread floor for this machine (--look-spread-floor; ci/looks.ts)", '', (m) => pct(suggestedSpreadFloor([ratioSpread(m, cpu), ratioSpread(m, p50)])));
     // what more rounds would buy: the gate's rule replayed on this sitting's A/A ratios, resampled,
     // at the level Holm tests the smallest p of the gated figures (ci/power.ts)
     const noise = (m: string) => aa(m).flatMap((x) => ratios(x, cpu).map(Math.log));

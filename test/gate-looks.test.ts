@@ -4,7 +4,7 @@
 // where testing every look at the full alpha would not, while a clear regression stops early.
 import { describe, expect, it } from 'vitest';
 import { decide } from '../ci/decide.js';
-import { LOOK_SPREAD_FLOOR, levelOf, planLooks, spreadFloorOf, stopsHere, type LookPlan } from '../ci/looks.js';
+import { LOOK_SPREAD_FLOOR, levelOf, planLooks, spreadFloorOf, stopsHere, suggestedSpreadFloor, type LookPlan } from '../ci/looks.js';
 import { pairedLogRatioTest } from '../ci/paired.js';
 import { parseMetricSpec } from '../ci/metric-spec.js';
 import { seededRandom } from '../ci/stats.js';
@@ -108,6 +108,10 @@ describe('the looks of a simultaneous gate', () => {
     expect(plan.spreadFloor).toBe(LOOK_SPREAD_FLOOR);
     expect(spreadFloorOf(plan, 6)).toBe(LOOK_SPREAD_FLOOR);
     expect(spreadFloorOf(plan)).toBe(0); // the last test weighs every round's own spread
+    // a calibration's advice: this VM's ratio spreads (CPU 5.3 %, e2e p50 6.8 %) give the default
+    expect(suggestedSpreadFloor([0.053, 0.068])).toBeCloseTo(LOOK_SPREAD_FLOOR, 2);
+    expect(suggestedSpreadFloor([0.02, NaN])).toBe(0.011);
+    expect(suggestedSpreadFloor([NaN])).toBeNaN();
     // the per-round CPU ratios of the one A/A gate in 40 that stopped at round 6 (docs/gate.md):
     // +4.2 % with a spread of 1.4 %, where the machine's rounds spread 5.3 %
     const ratios = [1.056, 1.033, 1.038, 1.055, 1.021, 1.052];

@@ -85,7 +85,10 @@ describe('chatbench gate --mode simultaneous', () => {
     expect(r.stdout).toMatch(/\| A\/A gates that failed \(false alarms\) \| [01]\/1 \|/);
     expect(r.stdout).toContain('| gates against +2 ms per delivery (injected by a proxy) that failed (detections) | 1/1 |');
     expect(r.stdout).toMatch(/\| e2e p50 \| [\d.]+ % \| [\d.]+ % \|/);
-    expect(readFileSync(join(out, 'calibration.md'), 'utf8')).toContain('does not stand for a server that costs more CPU');
+    const calibration = readFileSync(join(out, 'calibration.md'), 'utf8');
+    expect(calibration).toContain('does not stand for a server that costs more CPU');
+    // the floor for the early looks, from this server's own per-round spread
+    expect(calibration).toMatch(/`--look-spread-floor \d+(\.\d)?%`/);
   }, 300_000);
 
   it('fails (98) a candidate that delays every delivery by 2 ms, stopping at a look before the last round', async () => {
