@@ -22,11 +22,14 @@ export const FIRST_LOOK_ROUND = 4;
  * per-round ratio spread gate:calibrate measured here (5.3 % CPU per delivery, 6.8 % e2e p50). */
 export const LOOK_SPREAD_FLOOR = 0.03;
 
+/** LOOK_SPREAD_FLOOR's share of the smallest per-round ratio spread measured on this project's VM. */
+const FLOOR_SHARE_OF_SPREAD = 0.55;
+
 /** The floor a calibration suggests for its machine and server: the same share of the smallest
  * per-round ratio spread it measured as LOOK_SPREAD_FLOOR is of this project's VM's. */
 export function suggestedSpreadFloor(ratioSpreads: readonly number[]): number {
   const finite = ratioSpreads.filter(Number.isFinite);
-  return finite.length ? +(0.55 * Math.min(...finite)).toFixed(3) : NaN;
+  return finite.length ? +(FLOOR_SHARE_OF_SPREAD * Math.min(...finite)).toFixed(3) : NaN;
 }
 
 export interface LookPlan {

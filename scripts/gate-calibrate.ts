@@ -15,10 +15,9 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dist } from '../lib/paths.js';
 import { median } from '../lib/median.js';
-import { suggestedSpreadFloor } from '../ci/looks.js';
 import { roundRatio, spread } from '../ci/paired.js';
 import { detectionRate, roundsFor } from '../ci/power.js';
-import { planLooks } from '../ci/looks.js';
+import { planLooks, suggestedSpreadFloor } from '../ci/looks.js';
 import { GATE_DEFAULTS } from '../api/gate-defaults.js';
 import type { Result } from '../results/schema.js';
 

@@ -27,10 +27,10 @@ async function member(url: string, name: string, room: string, secret = SECRET):
 
 const msgs = (c: ChatClient): Frame[] => c.frames.filter((f) => f.type === 'msg');
 
-/** Wait until every client holds `count` msg frames (or fail after timeoutMs). */
-async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+/** Wait until check() holds, polling every 20 ms (or fail after timeoutMs). */
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -200,13 +200,7 @@ describe('failures', () => {
     // a node may hear the room (subscriber link) before its command link is back, or the other way
     // round; history asks the command link, which answers UNAVAILABLE until then — so wait for
     // both nodes to say both links are up (this is also the check that they reconnected)
-    const upBy = Date.now() + 5000;
-    for (const node of t.nodes) {
-      while (metric(await scrape(node.http), 'chatbench_bus_up') !== 1) {
-        if (Date.now() > upBy) throw new Error(`${node.http} never reported chatbench_bus_up 1 after the restart`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    }
+    for (const node of t.nodes) await until(async () => metric(await scrape(node.http), 'chatbench_bus_up') === 1, 5000, `${node.http} to report chatbench_bus_up 1 after the restart`);
     b.send({ type: 'history', room: 'phoenix', limit: 10 });
     expect(((await b.next('history')).messages as Frame[]).map((m) => m.body)).toEqual(['before 1', 'before 2', 'before 3', 'before 4', 'before 5', expect.stringMatching(/^after/)]);
     const m = await scrape(t.nodes[0]!.http);
